@@ -1,0 +1,110 @@
+/*
+ * store: the database adapter. One interface (struct store_driver) with a
+ * SQLite and a PostgreSQL implementation, chosen by URL at open time:
+ *   sqlite:PATH                     (WAL, busy timeout, foreign keys on)
+ *   postgresql://... / postgres://... (libpq connection URI)
+ *
+ * Ownership and threading: a struct store is one connection and is used by
+ * one thread at a time; open one per thread. Prepared statements are cached
+ * per connection by SQL text and owned by the connection: store_prepare hands
+ * out a cached statement, the caller binds, steps, and calls store_stmt_done
+ * (which resets it) when finished; store_close finalizes them all.
+ * Column text/blob pointers are valid until the next step/done on that
+ * statement.
+ *
+ * SQL: one text for both databases with numbered placeholders ?1 ?2 ...,
+ * rewritten to $1 $2 ... for PostgreSQL. Never build SQL from user text.
+ *
+ * Errors map to KT_E* codes: unique violation -> KT_EEXIST, foreign key ->
+ * KT_EFOREIGN, serialization failure / deadlock / SQLITE_BUSY -> KT_ECONFLICT
+ * or KT_EBUSY, connection trouble -> KT_EUNAVAIL.
+ */
+#ifndef KT_STORE_H
+#define KT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct store;
+struct store_stmt;
+
+enum store_dialect { STORE_SQLITE, STORE_POSTGRES };
+
+/* store_step results besides negative KT_E* codes */
+enum { STORE_DONE = 0, STORE_ROW = 1 };
+
+/*
+ * A backend. Implementations: store_sqlite_driver, store_postgres_driver.
+ * `conn` and `stmt` are the driver's own objects. SQL reaching `prepare` is
+ * already in the driver's placeholder syntax.
+ */
+struct store_driver {
+    const char *name;
+    enum store_dialect dialect;
+    int (*open)(const char *url, void **conn, struct kt_err *err);
+    void (*close)(void *conn);
+    int (*exec)(void *conn, const char *sql, struct kt_err *err);
+    int (*prepare)(void *conn, const char *sql, void **stmt, struct kt_err *err);
+    int (*bind_null)(void *stmt, int idx);
+    int (*bind_int64)(void *stmt, int idx, int64_t v);
+    int (*bind_text)(void *stmt, int idx, const char *s, size_t n);
+    int (*bind_blob)(void *stmt, int idx, const void *p, size_t n);
+    int (*step)(void *stmt, struct kt_err *err);
+    int (*column_count)(void *stmt);
+    int (*column_is_null)(void *stmt, int col);
+    int64_t (*column_int64)(void *stmt, int col);
+    const char *(*column_text)(void *stmt, int col);
+    const void *(*column_blob)(void *stmt, int col, size_t *n);
+    void (*reset)(void *stmt);
+    void (*finalize)(void *stmt);
+    int64_t (*changes)(void *conn);
+    int (*begin)(void *conn, int write, struct kt_err *err);
+    int (*commit)(void *conn, struct kt_err *err);
+    void (*rollback)(void *conn);
+};
+
+extern const struct store_driver store_sqlite_driver;
+extern const struct store_driver store_postgres_driver;
+
+int store_open(const char *url, struct store **out, struct kt_err *err);
+void store_close(struct store *st);
+enum store_dialect store_dialect(const struct store *st);
+const char *store_driver_name(const struct store *st);
+
+/* Runs SQL without parameters (DDL, several statements allowed). */
+int store_exec(struct store *st, const char *sql, struct kt_err *err);
+
+int store_prepare(struct store *st, const char *sql, struct store_stmt **out,
+                  struct kt_err *err);
+int store_bind_null(struct store_stmt *s, int idx);
+int store_bind_int64(struct store_stmt *s, int idx, int64_t v);
+int store_bind_text(struct store_stmt *s, int idx, const char *text); /* NULL binds NULL */
+int store_bind_textn(struct store_stmt *s, int idx, const char *text, size_t n);
+int store_bind_blob(struct store_stmt *s, int idx, const void *p, size_t n);
+int store_step(struct store_stmt *s, struct kt_err *err); /* STORE_ROW, STORE_DONE or <0 */
+int store_col_count(struct store_stmt *s);
+int store_col_is_null(struct store_stmt *s, int col);
+int64_t store_col_int64(struct store_stmt *s, int col);
+const char *store_col_text(struct store_stmt *s, int col); /* NULL for SQL NULL */
+const void *store_col_blob(struct store_stmt *s, int col, size_t *n);
+void store_stmt_done(struct store_stmt *s);
+/* Rows changed by the last completed INSERT/UPDATE/DELETE on this connection. */
+int64_t store_changes(struct store *st);
+
+/*
+ * Transactions. store_begin starts a write transaction (BEGIN IMMEDIATE on
+ * SQLite); store_begin_read a read-only one. store_tx runs fn inside a
+ * write transaction and commits; when fn or the commit fails with
+ * KT_ECONFLICT or KT_EBUSY it rolls back and runs fn again (bounded retries
+ * with backoff). fn must therefore have no effects outside the database.
+ */
+int store_begin(struct store *st, struct kt_err *err);
+int store_begin_read(struct store *st, struct kt_err *err);
+int store_commit(struct store *st, struct kt_err *err);
+void store_rollback(struct store *st);
+typedef int (*store_tx_fn)(struct store *st, void *ctx, struct kt_err *err);
+int store_tx(struct store *st, store_tx_fn fn, void *ctx, struct kt_err *err);
+
+#endif
