@@ -51,12 +51,12 @@ static const struct kt_config_key keys[] = {
     },
     {
         .section = "worker",
-        .key = "idle_ms",
+        .key = "poll_ms",
         .type = KT_CONFIG_INT,
         .def = "1000",
         .min = 10,
         .max = 600000,
-        .help = "milliseconds the worker waits before looking again when no job is due",
+        .help = "milliseconds the worker sleeps before looking again when no job is due",
     },
 };
 

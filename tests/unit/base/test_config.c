@@ -182,16 +182,16 @@ static void test_file_overrides_default_and_names_line(void **state)
 {
     (void)state;
     const char *p = write_file("a.ini", "; comment\n[log]\nlevel = debug\n\n[worker]\n"
-                                        "idle_ms = 250\n");
+                                        "poll_ms = 250\n");
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), 0);
     assert_string_equal(kt_config_get(cfg, "log", "level"), "debug");
     long long x;
-    assert_int_equal(kt_config_get_int(cfg, "worker", "idle_ms", &x, &err), 0);
+    assert_int_equal(kt_config_get_int(cfg, "worker", "poll_ms", &x, &err), 0);
     assert_int_equal(x, 250);
     char from[PATH_MAX + 64], want[PATH_MAX + 64];
-    assert_int_equal(kt_config_origin(cfg, "worker", "idle_ms", from, sizeof from),
+    assert_int_equal(kt_config_origin(cfg, "worker", "poll_ms", from, sizeof from),
                      KT_CONFIG_FROM_FILE);
     snprintf(want, sizeof want, "%s line 6", p);
     assert_string_equal(from, want);
@@ -212,16 +212,16 @@ static void test_section_and_key_are_case_insensitive(void **state)
 static void test_env_overrides_file(void **state)
 {
     (void)state;
-    const char *p = write_file("c.ini", "[worker]\nidle_ms = 250\n");
+    const char *p = write_file("c.ini", "[worker]\npoll_ms = 250\n");
     setenv("KONTOR_WORKER_IDLE_MS", "500", 1);
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), 0);
     long long x;
-    assert_int_equal(kt_config_get_int(cfg, "worker", "idle_ms", &x, &err), 0);
+    assert_int_equal(kt_config_get_int(cfg, "worker", "poll_ms", &x, &err), 0);
     assert_int_equal(x, 500);
     char from[128];
-    assert_int_equal(kt_config_origin(cfg, "worker", "idle_ms", from, sizeof from),
+    assert_int_equal(kt_config_origin(cfg, "worker", "poll_ms", from, sizeof from),
                      KT_CONFIG_FROM_ENV);
     assert_string_equal(from, "environment variable KONTOR_WORKER_IDLE_MS");
     kt_config_free(cfg);
@@ -289,13 +289,13 @@ static void test_flag_overrides_env_and_file(void **state)
 static void test_bad_int_names_key_file_and_line(void **state)
 {
     (void)state;
-    const char *p = write_file("f.ini", "[worker]\n\nidle_ms = soon\n");
+    const char *p = write_file("f.ini", "[worker]\n\npoll_ms = soon\n");
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), KT_EINVAL);
     assert_null(cfg);
     char want[PATH_MAX + 64];
-    snprintf(want, sizeof want, "%s line 3: [worker] idle_ms must be a whole number", p);
+    snprintf(want, sizeof want, "%s line 3: [worker] poll_ms must be a whole number", p);
     assert_non_null(strstr(err.msg, want));
     assert_non_null(strstr(err.msg, "'soon'"));
 }
@@ -303,7 +303,7 @@ static void test_bad_int_names_key_file_and_line(void **state)
 static void test_int_out_of_range(void **state)
 {
     (void)state;
-    const char *p = write_file("g.ini", "[worker]\nidle_ms = 5\n");
+    const char *p = write_file("g.ini", "[worker]\npoll_ms = 5\n");
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), KT_EINVAL);
@@ -317,12 +317,12 @@ static void test_int_overflow_and_trailing_text(void **state)
     const char *values[] = {"99999999999999999999999", "100ms", "", "-"};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         char text[128];
-        snprintf(text, sizeof text, "[worker]\nidle_ms = %s\n", values[i]);
+        snprintf(text, sizeof text, "[worker]\npoll_ms = %s\n", values[i]);
         const char *p = write_file("h.ini", text);
         struct kt_config *cfg;
         struct kt_err err;
         assert_int_equal(kt_config_load(&cfg, p, &err), KT_EINVAL);
-        assert_non_null(strstr(err.msg, "[worker] idle_ms"));
+        assert_non_null(strstr(err.msg, "[worker] poll_ms"));
     }
 }
 
@@ -391,7 +391,7 @@ static void test_syntax_error_names_line(void **state)
 static void test_first_bad_value_is_reported(void **state)
 {
     (void)state;
-    const char *p = write_file("l.ini", "[log]\nlevel = loud\n[worker]\nidle_ms = x\n");
+    const char *p = write_file("l.ini", "[log]\nlevel = loud\n[worker]\npoll_ms = x\n");
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), KT_EINVAL);
@@ -451,7 +451,7 @@ static void test_wrong_type_and_unknown_key_are_internal(void **state)
     int b;
     const char *s;
     assert_int_equal(kt_config_get_int(cfg, "database", "url", &x, &err), KT_EINTERNAL);
-    assert_int_equal(kt_config_get_bool(cfg, "worker", "idle_ms", &b, &err), KT_EINTERNAL);
+    assert_int_equal(kt_config_get_bool(cfg, "worker", "poll_ms", &b, &err), KT_EINTERNAL);
     assert_int_equal(kt_config_get_str(cfg, "output", "json", &s, &err), KT_EINTERNAL);
     assert_int_equal(kt_config_get_str(cfg, "no", "such", &s, &err), KT_EINTERNAL);
     char from[32];
