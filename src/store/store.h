@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 struct store;
@@ -94,6 +95,13 @@ void store_stmt_done(struct store_stmt *s);
 int64_t store_changes(struct store *st);
 
 /*
+ * Rewrites ?N placeholders to $N (PostgreSQL syntax) into out, leaving text
+ * inside string literals, quoted identifiers and comments alone. A `?` not
+ * followed by a digit is copied as is. Returns 0, KT_ELIMIT or KT_ENOMEM.
+ */
+int store_sql_to_postgres(const char *sql, struct kt_buf *out);
+
+/*
  * Transactions. store_begin starts a write transaction (BEGIN IMMEDIATE on
  * SQLite); store_begin_read a read-only one. store_tx runs fn inside a
  * write transaction and commits; when fn or the commit fails with
@@ -106,5 +114,34 @@ int store_commit(struct store *st, struct kt_err *err);
 void store_rollback(struct store *st);
 typedef int (*store_tx_fn)(struct store *st, void *ctx, struct kt_err *err);
 int store_tx(struct store *st, store_tx_fn fn, void *ctx, struct kt_err *err);
+/* 1 while a transaction begun with store_begin/store_begin_read is open. */
+int store_in_tx(const struct store *st);
+
+/*
+ * Isolation and failed statements. PostgreSQL transactions run at READ
+ * COMMITTED: write paths use conditional UPDATEs (`... WHERE on_hand -
+ * reserved >= ?1`, then check store_changes) and counter rows
+ * (`UPDATE ... RETURNING`), which are correct at that level. On PostgreSQL a
+ * failed statement aborts the whole transaction; to keep both databases
+ * alike, store_commit after any failed statement in the transaction rolls
+ * back and fails on SQLite too. Expected conflicts belong in the SQL
+ * (`INSERT ... ON CONFLICT DO NOTHING`), not in a caught error.
+ */
+
+/*
+ * Fault injection for tests (torture runs under ASan). Counts the fallible
+ * driver calls (open, exec, prepare, bind, step, begin, commit) made through
+ * the driver vtable and makes call number `nth` (1-based) fail with `code`
+ * instead of reaching the database; every other call goes through.
+ * nth <= 0 disarms.
+ *   store_fault_inject       counts calls on st from now on;
+ *   store_fault_inject_open  arms the next store_open on this thread (the
+ *                            driver's open is call 1) and hands the plan to
+ *                            the store it opens.
+ * store_fault_fired tells whether the injected failure has happened.
+ */
+void store_fault_inject(struct store *st, long nth, int code);
+void store_fault_inject_open(long nth, int code);
+int store_fault_fired(const struct store *st);
 
 #endif
