@@ -62,6 +62,7 @@ struct kt_currency {
     const char *code;   /* ISO 4217, three upper-case letters */
     int exponent;       /* minor-unit digits: 2 for PLN, 0 for JPY */
     const char *symbol; /* "zł", "€", "$", "£"; NULL: write the code */
+    int symbol_first;   /* English puts this symbol before the number */
 };
 
 /*
