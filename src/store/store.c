@@ -544,3 +544,50 @@ int store_tx(struct store *st, store_tx_fn fn, void *ctx, struct kt_err *err)
     }
     return kt_err_prefix(err, "gave up after %d attempts", STORE_TX_ATTEMPTS);
 }
+
+/* ---- instance settings ---- */
+
+int store_setting_get(struct store *st, const char *key, char *out, size_t n, struct kt_err *err)
+{
+    struct store_stmt *s = NULL;
+    int rc = store_prepare(st, "SELECT value FROM kv_settings WHERE key = ?1", &s, err);
+    if (rc != 0)
+        return rc;
+    if ((rc = store_bind_text(s, 1, key)) != 0) {
+        rc = kt_err_set(err, rc, "cannot look up the setting %s", key);
+        goto out;
+    }
+    rc = store_step(s, err);
+    if (rc == STORE_DONE) {
+        rc = kt_err_set(err, KT_ENOTFOUND, "the setting %s is not set", key);
+    } else if (rc == STORE_ROW) {
+        const char *v = store_col_text(s, 0);
+        rc = kt_strlcpy(out, v ? v : "", n);
+        if (rc != 0)
+            rc = kt_err_set(err, KT_ELIMIT, "the setting %s is longer than %zu bytes", key, n - 1);
+    }
+out:
+    store_stmt_done(s);
+    return rc;
+}
+
+int store_setting_set(struct store *st, const char *key, const char *value, struct kt_err *err)
+{
+    struct store_stmt *s = NULL;
+    int rc = store_prepare(st,
+                           "INSERT INTO kv_settings (key, value) VALUES (?1, ?2) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           &s, err);
+    if (rc != 0)
+        return rc;
+    if ((rc = store_bind_text(s, 1, key)) != 0 || (rc = store_bind_text(s, 2, value)) != 0) {
+        rc = kt_err_set(err, rc, "cannot store the setting %s", key);
+        goto out;
+    }
+    rc = store_step(s, err);
+    if (rc == STORE_ROW)
+        rc = kt_err_set(err, KT_EINTERNAL, "storing the setting %s returned a row", key);
+out:
+    store_stmt_done(s);
+    return rc;
+}

@@ -95,6 +95,16 @@ void store_stmt_done(struct store_stmt *s);
 int64_t store_changes(struct store *st);
 
 /*
+ * Instance settings (table kv_settings, created by migration 0001): small
+ * facts about the installation such as its id. store_setting_get copies the
+ * value into out (KT_ENOTFOUND when the key is absent, KT_ELIMIT when out
+ * is too small); store_setting_set inserts or replaces.
+ */
+int store_setting_get(struct store *st, const char *key, char *out, size_t n,
+                      struct kt_err *err);
+int store_setting_set(struct store *st, const char *key, const char *value, struct kt_err *err);
+
+/*
  * Rewrites ?N placeholders to $N (PostgreSQL syntax) into out, leaving text
  * inside string literals, quoted identifiers and comments alone. A `?` not
  * followed by a digit is copied as is. Returns 0, KT_ELIMIT or KT_ENOMEM.
