@@ -115,13 +115,14 @@ void jobs_options_default(struct jobs_options *o);
 int jobs_set_options(const struct jobs_options *o, struct kt_err *err);
 
 /*
- * Writes a domain event of `type` with payload_json (a JSON value, checked
- * with jansson: invalid JSON -> KT_EINVAL) and one pending job per handler
+ * Writes a domain event of `type` (1..128 characters) with payload_json (a
+ * JSON object of at most 1 MiB, checked with jansson: invalid JSON or not an
+ * object -> KT_EINVAL, too big -> KT_ELIMIT) and one pending job per handler
  * subscribed to `type`, due now. Must be called inside the caller's open
  * write transaction (store_begin / store_tx) and neither begins nor commits:
- * calling it outside one is a programmer error the store does not let us
- * detect, and would commit the event apart from the change it describes.
- * events_emit_id also hands back the new events.id in *event_id.
+ * calling it outside one is a programmer error (it would commit the event
+ * apart from the change it describes) and fails with KT_EINTERNAL, writing
+ * nothing. events_emit_id also hands back the new events.id in *event_id.
  */
 int events_emit(struct store *st, const char *type, const char *payload_json,
                 struct kt_err *err);
