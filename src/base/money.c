@@ -33,7 +33,7 @@ static const struct {
     const char *text;
     const char *code;
 } currency_aliases[] = {
-    {.text = "zł", .code = "PLN"}, {.text = "ZŁ", .code = "PLN"}, {.text = "zl", .code = "PLN"},
+    {.text = "zł", .code = "PLN"}, {.text = "ZŁ", .code = "PLN"},  {.text = "zl", .code = "PLN"},
     {.text = "€", .code = "EUR"},  {.text = "US$", .code = "USD"}, {.text = "$", .code = "USD"},
     {.text = "£", .code = "GBP"},
 };
@@ -78,7 +78,6 @@ static const int64_t pow10_table[19] = {
 };
 
 #define MAX_DECIMALS 18
-#define NUMBER_MAX_BYTES 96 /* longer text cannot be an int64 number */
 #define FORMAT_MAX 128
 
 int kt_money_currency(const char *code, const struct kt_currency **cur, struct kt_err *err)
@@ -188,7 +187,7 @@ static int is_alpha(char c)
 
 enum sep { SEP_SPACE, SEP_DOT, SEP_COMMA };
 
-#define MAX_RUNS 32
+#define MAX_RUNS 64 /* 22 groups of digits already overflow int64 */
 
 struct number_ctx {
     const char *text; /* the whole input, quoted in messages */
@@ -213,17 +212,14 @@ static int too_large(const struct number_ctx *c, struct kt_err *err)
  * was already read before a currency symbol (a second sign is then an
  * error), 0 otherwise.
  */
-static int parse_number(const struct number_ctx *c, const char *p, const char *end,
-                        int neg_preset, int64_t *value, struct kt_err *err)
+static int parse_number(const struct number_ctx *c, const char *p, const char *end, int neg_preset,
+                        int64_t *value, struct kt_err *err)
 {
     const char *run_start[MAX_RUNS];
     size_t run_len[MAX_RUNS];
     enum sep seps[MAX_RUNS];
     size_t nruns = 0;
     int neg = neg_preset;
-
-    if (end - p > NUMBER_MAX_BYTES)
-        return too_large(c, err);
 
     size_t ml = minus_at(p, end);
     if (ml || (p < end && *p == '+')) {
@@ -315,9 +311,8 @@ static int parse_number(const struct number_ctx *c, const char *p, const char *e
         if (c->decimals == 0)
             return kt_err_set(err, KT_EINVAL, "\"%.60s\" has decimals; a %s here is whole.",
                               c->text, c->what);
-        return kt_err_set(err, KT_EINVAL,
-                          "\"%.60s\" has %zu decimal places; a %s has at most %d.", c->text,
-                          frac_len, c->what, c->decimals);
+        return kt_err_set(err, KT_EINVAL, "\"%.60s\" has %zu decimal places; a %s has at most %d.",
+                          c->text, frac_len, c->what, c->decimals);
     }
 
     unsigned __int128 limit = neg ? (unsigned __int128)INT64_MAX + 1 : (unsigned __int128)INT64_MAX;
@@ -399,8 +394,7 @@ static int parse_with_currency(const char *text, const char *lang, const char *c
     if (!text)
         return kt_err_set(err, KT_EINVAL, "No %s given.", what);
 
-    struct number_ctx c = {.text = text, .what = what, .lc = lc,
-                           .decimals = decimals_over_minor};
+    struct number_ctx c = {.text = text, .what = what, .lc = lc, .decimals = decimals_over_minor};
     const char *p = text, *end = text + strlen(text);
     trim(&p, &end);
     if (p == end)
@@ -524,8 +518,8 @@ int kt_money_fixed_format(struct kt_buf *out, int64_t value, int decimals, int m
     const struct lang_conv *lc;
     if (decimals < 0 || decimals > MAX_DECIMALS || min_decimals < 0 || min_decimals > decimals)
         return kt_err_set(err, KT_EINVAL,
-                          "Cannot format with %d to %d decimal places; use 0 to 18.",
-                          min_decimals, decimals);
+                          "Cannot format with %d to %d decimal places; use 0 to 18.", min_decimals,
+                          decimals);
     int rc = find_lang(lang, &lc, err);
     if (rc)
         return rc;
@@ -539,9 +533,8 @@ int kt_money_fixed_format(struct kt_buf *out, int64_t value, int decimals, int m
  * Sign, symbol or code and number in the language's order:
  * "-1 234,56 zł", "-1.234,56 €", "-$1,234.56", "-1,234.56 CZK".
  */
-static int format_with_currency(struct kt_buf *out, int64_t value, int decimals,
-                                int min_decimals, const char *currency, const char *lang,
-                                struct kt_err *err)
+static int format_with_currency(struct kt_buf *out, int64_t value, int decimals, int min_decimals,
+                                const char *currency, const char *lang, struct kt_err *err)
 {
     const struct kt_currency *cur;
     const struct lang_conv *lc;
@@ -682,8 +675,7 @@ int kt_money_rate_parse(const char *text, int64_t *rate, struct kt_err *err)
 {
     if (!text)
         return kt_err_set(err, KT_EINVAL, "No rate given.");
-    struct number_ctx c = {.text = text, .what = "rate", .lc = NULL,
-                           .decimals = KT_RATE_DECIMALS};
+    struct number_ctx c = {.text = text, .what = "rate", .lc = NULL, .decimals = KT_RATE_DECIMALS};
     const char *p = text, *end = text + strlen(text);
     trim(&p, &end);
     if (p < end && end[-1] == '%') {
@@ -691,7 +683,8 @@ int kt_money_rate_parse(const char *text, int64_t *rate, struct kt_err *err)
         trim(&p, &end);
     }
     if (p == end)
-        return kt_err_set(err, KT_EINVAL, "The rate is empty: write a percentage such as 23 or 8,5.");
+        return kt_err_set(err, KT_EINVAL,
+                          "The rate is empty: write a percentage such as 23 or 8,5.");
     int64_t v;
     int rc = parse_number(&c, p, end, 0, &v, err);
     if (rc)

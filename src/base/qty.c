@@ -44,8 +44,8 @@ int kt_qty_unit_find(const char *text, const struct kt_unit **unit, struct kt_er
         return kt_err_set(err, KT_EINVAL, "No unit given: use e.g. pcs, kg, m or h.");
     for (int i = 0; i < NUNITS; i++) {
         const struct kt_unit *u = &units[i];
-        if (name_matches(u->code, text) || name_matches(u->pl, text) ||
-            name_matches(u->en, text) || name_matches(u->de, text)) {
+        if (name_matches(u->code, text) || name_matches(u->pl, text) || name_matches(u->en, text) ||
+            name_matches(u->de, text)) {
             *unit = u;
             return 0;
         }

@@ -40,15 +40,23 @@ static const char *const pl_ones[10] = {
     "", "jeden", "dwa", "trzy", "cztery", "pięć", "sześć", "siedem", "osiem", "dziewięć",
 };
 static const char *const pl_teens[10] = {
-    "dziesięć",   "jedenaście",  "dwanaście",   "trzynaście", "czternaście",
+    "dziesięć",   "jedenaście", "dwanaście",    "trzynaście",  "czternaście",
     "piętnaście", "szesnaście", "siedemnaście", "osiemnaście", "dziewiętnaście",
 };
 static const char *const pl_tens[10] = {
-    "",          "",              "dwadzieścia",    "trzydzieści",   "czterdzieści",
-    "pięćdziesiąt", "sześćdziesiąt", "siedemdziesiąt", "osiemdziesiąt", "dziewięćdziesiąt",
+    "",
+    "",
+    "dwadzieścia",
+    "trzydzieści",
+    "czterdzieści",
+    "pięćdziesiąt",
+    "sześćdziesiąt",
+    "siedemdziesiąt",
+    "osiemdziesiąt",
+    "dziewięćdziesiąt",
 };
 static const char *const pl_hundreds[10] = {
-    "",          "sto",      "dwieście", "trzysta",   "czterysta",
+    "",        "sto",      "dwieście",  "trzysta",  "czterysta",
     "pięćset", "sześćset", "siedemset", "osiemset", "dziewięćset",
 };
 /* Index k names 1000^k; int64 needs up to 10^18. */
@@ -107,9 +115,9 @@ static void pl_number(struct out *o, uint64_t n)
 /* ---- English --------------------------------------------------------- */
 
 static const char *const en_small[20] = {
-    "zero",    "one",     "two",       "three",    "four",     "five",    "six",
-    "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
-    "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen",
+    "zero",     "one",     "two",     "three",     "four",     "five",     "six",
+    "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",   "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
 };
 static const char *const en_tens[10] = {
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -158,8 +166,8 @@ static void en_number(struct out *o, uint64_t n)
 /* ---- German ---------------------------------------------------------- */
 
 static const char *const de_small[20] = {
-    "",       "eins",     "zwei",     "drei",     "vier",      "fünf",     "sechs",
-    "sieben", "acht",     "neun",     "zehn",     "elf",       "zwölf",    "dreizehn",
+    "",         "eins",     "zwei",     "drei",     "vier",     "fünf",     "sechs",
+    "sieben",   "acht",     "neun",     "zehn",     "elf",      "zwölf",    "dreizehn",
     "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn",
 };
 /* Units before "und...zig" and before "hundert": "ein", not "eins". */
@@ -253,7 +261,10 @@ static const char *one_or_many(const struct forms *f, uint64_t n)
 static const struct lang_words lang_table[] = {
     {.lang = "pl", .number = pl_number, .minus = "minus", .form = pl_form},
     {.lang = "en", .number = en_number, .minus = "minus", .form = one_or_many},
-    {.lang = "de", .number = de_number, .minus = "minus", .one_before_noun = "ein",
+    {.lang = "de",
+     .number = de_number,
+     .minus = "minus",
+     .one_before_noun = "ein",
      .form = one_or_many},
 };
 
@@ -264,31 +275,40 @@ struct currency_words {
 };
 
 static const struct currency_words currency_table[] = {
-    {.code = "PLN", .lang = "pl",
+    {.code = "PLN",
+     .lang = "pl",
      .major = {.one = "złoty", .few = "złote", .many = "złotych"},
      .minor = {.one = "grosz", .few = "grosze", .many = "groszy"}},
-    {.code = "EUR", .lang = "pl",
+    {.code = "EUR",
+     .lang = "pl",
      .major = {.one = "euro", .few = "euro", .many = "euro"},
      .minor = {.one = "cent", .few = "centy", .many = "centów"}},
-    {.code = "USD", .lang = "pl",
+    {.code = "USD",
+     .lang = "pl",
      .major = {.one = "dolar", .few = "dolary", .many = "dolarów"},
      .minor = {.one = "cent", .few = "centy", .many = "centów"}},
-    {.code = "PLN", .lang = "en",
+    {.code = "PLN",
+     .lang = "en",
      .major = {.one = "zloty", .many = "zlotys"},
      .minor = {.one = "grosz", .many = "groszy"}},
-    {.code = "EUR", .lang = "en",
+    {.code = "EUR",
+     .lang = "en",
      .major = {.one = "euro", .many = "euros"},
      .minor = {.one = "cent", .many = "cents"}},
-    {.code = "USD", .lang = "en",
+    {.code = "USD",
+     .lang = "en",
      .major = {.one = "dollar", .many = "dollars"},
      .minor = {.one = "cent", .many = "cents"}},
-    {.code = "PLN", .lang = "de",
+    {.code = "PLN",
+     .lang = "de",
      .major = {.one = "Złoty", .many = "Złoty"},
      .minor = {.one = "Grosz", .many = "Groszy"}},
-    {.code = "EUR", .lang = "de",
+    {.code = "EUR",
+     .lang = "de",
      .major = {.one = "Euro", .many = "Euro"},
      .minor = {.one = "Cent", .many = "Cent"}},
-    {.code = "USD", .lang = "de",
+    {.code = "USD",
+     .lang = "de",
      .major = {.one = "US-Dollar", .many = "US-Dollar"},
      .minor = {.one = "Cent", .many = "Cent"}},
 };
@@ -301,7 +321,8 @@ static int find_lang_words(const char *lang, const struct lang_words **lw, struc
             return 0;
         }
     }
-    return kt_err_set(err, KT_EINVAL, "Unknown language \"%.40s\" for amounts in words: use pl, en or de.",
+    return kt_err_set(err, KT_EINVAL,
+                      "Unknown language \"%.40s\" for amounts in words: use pl, en or de.",
                       lang ? lang : "(none)");
 }
 
@@ -332,8 +353,8 @@ static void counted(struct out *o, const struct lang_words *lw, uint64_t n,
     word(o, lw->form(noun, n));
 }
 
-int kt_amount_in_words_ex(struct kt_buf *out, int64_t minor, const char *currency,
-                          const char *lang, enum kt_words_minor style, struct kt_err *err)
+int kt_amount_in_words_ex(struct kt_buf *out, int64_t minor, const char *currency, const char *lang,
+                          enum kt_words_minor style, struct kt_err *err)
 {
     const struct lang_words *lw;
     const struct currency_words *cw = NULL;
@@ -379,8 +400,8 @@ int kt_amount_in_words_ex(struct kt_buf *out, int64_t minor, const char *currenc
     return rc;
 }
 
-int kt_amount_in_words(struct kt_buf *out, int64_t minor, const char *currency,
-                       const char *lang, struct kt_err *err)
+int kt_amount_in_words(struct kt_buf *out, int64_t minor, const char *currency, const char *lang,
+                       struct kt_err *err)
 {
     return kt_amount_in_words_ex(out, minor, currency, lang, KT_WORDS_FRACTION, err);
 }

@@ -51,8 +51,8 @@ enum kt_words_minor {
 };
 
 /* Appends e.g. "sto dwadzieścia trzy złote 45/100" for 12345 PLN "pl". */
-int kt_amount_in_words(struct kt_buf *out, int64_t minor, const char *currency,
-                       const char *lang, struct kt_err *err);
+int kt_amount_in_words(struct kt_buf *out, int64_t minor, const char *currency, const char *lang,
+                       struct kt_err *err);
 
 /*
  * Like kt_amount_in_words, choosing how the minor units are written:
@@ -60,8 +60,8 @@ int kt_amount_in_words(struct kt_buf *out, int64_t minor, const char *currency,
  * groszy" (grosz/grosze/groszy, cent/centy/centów in Polish; cent/cents;
  * Cent, Grosz/Groszy in German).
  */
-int kt_amount_in_words_ex(struct kt_buf *out, int64_t minor, const char *currency,
-                          const char *lang, enum kt_words_minor style, struct kt_err *err);
+int kt_amount_in_words_ex(struct kt_buf *out, int64_t minor, const char *currency, const char *lang,
+                          enum kt_words_minor style, struct kt_err *err);
 
 /* Appends the cardinal number in words: "dwadzieścia dwa", "twenty-two", "zweiundzwanzig". */
 int kt_words_number(struct kt_buf *out, int64_t n, const char *lang, struct kt_err *err);

@@ -14,7 +14,7 @@
 
 #define FORMAT_IS(minor, cur, lang, want) format_is(minor, cur, lang, want, __FILE__, __LINE__)
 #define PARSE_IS(text, lang, cur, want) parse_is(text, lang, cur, want, __FILE__, __LINE__)
-#define PARSE_FAILS(text, lang, cur, code, part) \
+#define PARSE_FAILS(text, lang, cur, code, part)                                                   \
     parse_fails(text, lang, cur, code, part, __FILE__, __LINE__)
 
 static void format_is(int64_t minor, const char *cur, const char *lang, const char *want,
@@ -218,8 +218,13 @@ static void parse_polish_inputs(void **state)
 
 static void parse_non_breaking_spaces(void **state)
 {
-    PARSE_IS("1\xC2\xA0" "234,56\xC2\xA0zł", "pl", "PLN", 123456);
-    PARSE_IS("1\xE2\x80\xAF" "234\xE2\x80\xAF" "567,89", "pl", "PLN", 123456789);
+    PARSE_IS("1\xC2\xA0"
+             "234,56\xC2\xA0zł",
+             "pl", "PLN", 123456);
+    PARSE_IS("1\xE2\x80\xAF"
+             "234\xE2\x80\xAF"
+             "567,89",
+             "pl", "PLN", 123456789);
 }
 
 static void parse_german_inputs(void **state)
@@ -251,7 +256,9 @@ static void parse_negative_amounts(void **state)
 {
     PARSE_IS("-1 234,56 zł", "pl", "PLN", -123456);
     PARSE_IS("-0,01", "pl", "PLN", -1);
-    PARSE_IS("\xE2\x88\x92" "5,00 zł", "pl", "PLN", -500);
+    PARSE_IS("\xE2\x88\x92"
+             "5,00 zł",
+             "pl", "PLN", -500);
     PARSE_IS("-1.234,56 €", "de", "EUR", -123456);
     PARSE_IS("+7", "en", "USD", 700);
 }
@@ -299,6 +306,15 @@ static void parse_rejects_garbage_naming_the_text(void **state)
     PARSE_FAILS("1,2,3", "pl", "PLN", KT_EINVAL, "thousands");
     PARSE_FAILS("1.234,56.7", "de", "EUR", KT_EINVAL, "\"1.234,56.7\"");
     PARSE_FAILS("zł 5 zł", "pl", "PLN", KT_EINVAL, "\"zł 5 zł\"");
+    PARSE_FAILS(
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "pl", "PLN", KT_EINVAL, "is not a valid amount");
+}
+
+static void parse_accepts_leading_zeros(void **state)
+{
+    PARSE_IS("0000000000000000000000000000000012,50", "pl", "PLN", 1250);
 }
 
 static void parse_rejects_misplaced_grouping(void **state)
@@ -345,7 +361,8 @@ static void parse_detects_overflow(void **state)
 
 static void parse_format_round_trip(void **state)
 {
-    static const int64_t values[] = {0, 1, -1, 5, 99, 100, 1000, 123400, 123456, -123456,
+    static const int64_t values[] = {0,         1,         -1,        5,        99,
+                                     100,       1000,      123400,    123456,   -123456,
                                      100000000, 123456789, INT64_MAX, INT64_MIN};
     static const char *const langs[] = {"pl", "de", "en"};
     static const char *const curs[] = {"PLN", "EUR", "USD", "GBP", "CZK", "JPY"};
@@ -368,12 +385,12 @@ static void parse_format_round_trip(void **state)
 
 /* ---- rounding -------------------------------------------------------- */
 
-#define RESCALE_IS(v, from, to, want)                                      \
-    do {                                                                   \
-        struct kt_err e_;                                                  \
-        int64_t r_ = 0;                                                    \
-        assert_int_equal(kt_money_rescale((v), (from), (to), &r_, &e_), 0); \
-        assert_int_equal(r_, (want));                                      \
+#define RESCALE_IS(v, from, to, want)                                                              \
+    do {                                                                                           \
+        struct kt_err e_;                                                                          \
+        int64_t r_ = 0;                                                                            \
+        assert_int_equal(kt_money_rescale((v), (from), (to), &r_, &e_), 0);                        \
+        assert_int_equal(r_, (want));                                                              \
     } while (0)
 
 static void rounding_half_away_from_zero(void **state)
@@ -387,7 +404,7 @@ static void rounding_half_away_from_zero(void **state)
     RESCALE_IS(-25, 3, 2, -3);
     RESCALE_IS(1234567, 3, 2, 123457);
     RESCALE_IS(4999, 6, 2, 0); /* 0,004999 */
-    RESCALE_IS(5000, 6, 2, 1);  /* 0,005000 */
+    RESCALE_IS(5000, 6, 2, 1); /* 0,005000 */
 }
 
 static void rescale_up_and_at_limits(void **state)
@@ -481,12 +498,12 @@ static void rate_format_trims_zeros(void **state)
     kt_buf_release(&b);
 }
 
-#define MUL_RATE_IS(minor, rate, want)                                       \
-    do {                                                                     \
-        struct kt_err e_;                                                    \
-        int64_t r_ = 0;                                                      \
-        assert_int_equal(kt_money_mul_rate((minor), (rate), &r_, &e_), 0);   \
-        assert_int_equal(r_, (want));                                        \
+#define MUL_RATE_IS(minor, rate, want)                                                             \
+    do {                                                                                           \
+        struct kt_err e_;                                                                          \
+        int64_t r_ = 0;                                                                            \
+        assert_int_equal(kt_money_mul_rate((minor), (rate), &r_, &e_), 0);                         \
+        assert_int_equal(r_, (want));                                                              \
     } while (0)
 
 static void amount_times_rate_rounds_once(void **state)
@@ -495,8 +512,8 @@ static void amount_times_rate_rounds_once(void **state)
     MUL_RATE_IS(10000, 850, 850);   /* 100,00 at 8,5 % = 8,50 */
     MUL_RATE_IS(150, 2300, 35);     /* 0,345 -> 0,35 */
     MUL_RATE_IS(-150, 2300, -35);
-    MUL_RATE_IS(3, 2300, 1);        /* 0,0069 -> 0,01 */
-    MUL_RATE_IS(2, 2300, 0);        /* 0,0046 -> 0,00 */
+    MUL_RATE_IS(3, 2300, 1); /* 0,0069 -> 0,01 */
+    MUL_RATE_IS(2, 2300, 0); /* 0,0046 -> 0,00 */
     MUL_RATE_IS(12345, 0, 0);
     MUL_RATE_IS(INT64_MAX, 10000, INT64_MAX);
     MUL_RATE_IS(INT64_MIN, 10000, INT64_MIN);
@@ -511,23 +528,23 @@ static void amount_times_rate_detects_overflow(void **state)
     assert_int_equal(r, 3);
 }
 
-#define VAT_IS(gross, rate, want)                                                \
-    do {                                                                         \
-        struct kt_err e_;                                                        \
-        int64_t r_ = 0;                                                          \
-        assert_int_equal(kt_money_vat_from_gross((gross), (rate), &r_, &e_), 0); \
-        assert_int_equal(r_, (want));                                            \
+#define VAT_IS(gross, rate, want)                                                                  \
+    do {                                                                                           \
+        struct kt_err e_;                                                                          \
+        int64_t r_ = 0;                                                                            \
+        assert_int_equal(kt_money_vat_from_gross((gross), (rate), &r_, &e_), 0);                   \
+        assert_int_equal(r_, (want));                                                              \
     } while (0)
 
 static void vat_from_gross(void **state)
 {
-    VAT_IS(12300, 2300, 2300);  /* 123,00 gross at 23 % holds 23,00 */
-    VAT_IS(10000, 2300, 1870);  /* 18,699... -> 18,70 */
+    VAT_IS(12300, 2300, 2300); /* 123,00 gross at 23 % holds 23,00 */
+    VAT_IS(10000, 2300, 1870); /* 18,699... -> 18,70 */
     VAT_IS(10800, 800, 800);
     VAT_IS(10500, 500, 500);
-    VAT_IS(100, 2300, 19);      /* 0,18699 -> 0,19 */
+    VAT_IS(100, 2300, 19); /* 0,18699 -> 0,19 */
     VAT_IS(-12300, 2300, -2300);
-    VAT_IS(10850, 850, 850);    /* 108,50 at 8,5 % */
+    VAT_IS(10850, 850, 850); /* 108,50 at 8,5 % */
     VAT_IS(12345, 0, 0);
     VAT_IS(INT64_MAX, 2300, 1724695584127315801);
     VAT_IS(INT64_MIN, 2300, -1724695584127315801);
@@ -543,14 +560,14 @@ static void vat_from_gross_rejects_negative_rate(void **state)
 
 /* ---- unit prices ------------------------------------------------------ */
 
-#define PRICE_FORMAT_IS(price, cur, lang, want)                                  \
-    do {                                                                         \
-        struct kt_buf b_;                                                        \
-        struct kt_err e_;                                                        \
-        kt_buf_init(&b_, 0);                                                     \
-        assert_int_equal(kt_price_format(&b_, (price), (cur), (lang), &e_), 0); \
-        assert_string_equal(kt_buf_str(&b_), (want));                            \
-        kt_buf_release(&b_);                                                     \
+#define PRICE_FORMAT_IS(price, cur, lang, want)                                                    \
+    do {                                                                                           \
+        struct kt_buf b_;                                                                          \
+        struct kt_err e_;                                                                          \
+        kt_buf_init(&b_, 0);                                                                       \
+        assert_int_equal(kt_price_format(&b_, (price), (cur), (lang), &e_), 0);                    \
+        assert_string_equal(kt_buf_str(&b_), (want));                                              \
+        kt_buf_release(&b_);                                                                       \
     } while (0)
 
 static void price_format_shows_up_to_four_decimals(void **state)
@@ -609,12 +626,12 @@ static void price_minor_conversions(void **state)
     assert_int_equal(kt_price_to_minor(1, "XYZ", &r, &err), KT_EINVAL);
 }
 
-#define LINE_IS(price, qty, cur, want)                                           \
-    do {                                                                         \
-        struct kt_err e_;                                                        \
-        int64_t r_ = 0;                                                          \
-        assert_int_equal(kt_price_line_value((price), (qty), (cur), &r_, &e_), 0); \
-        assert_int_equal(r_, (want));                                            \
+#define LINE_IS(price, qty, cur, want)                                                             \
+    do {                                                                                           \
+        struct kt_err e_;                                                                          \
+        int64_t r_ = 0;                                                                            \
+        assert_int_equal(kt_price_line_value((price), (qty), (cur), &r_, &e_), 0);                 \
+        assert_int_equal(r_, (want));                                                              \
     } while (0)
 
 static void line_value_rounds_once(void **state)
@@ -624,11 +641,11 @@ static void line_value_rounds_once(void **state)
     LINE_IS(19999, 2500, "PLN", 500); /* 1,9999 x 2,5 = 4,99975 -> 5,00 */
     LINE_IS(19999, -2500, "PLN", -500);
     LINE_IS(-19999, 2500, "PLN", -500);
-    LINE_IS(50000, 1, "PLN", 1);      /* 5,00 x 0,001 = 0,005 -> 0,01 */
+    LINE_IS(50000, 1, "PLN", 1); /* 5,00 x 0,001 = 0,005 -> 0,01 */
     LINE_IS(-50000, 1, "PLN", -1);
-    LINE_IS(40000, 1, "PLN", 0);      /* 0,004 -> 0,00 */
+    LINE_IS(40000, 1, "PLN", 0);            /* 0,004 -> 0,00 */
     LINE_IS(1234500, 12000, "EUR", 148140); /* 123,45 x 12 */
-    LINE_IS(10000, 1500, "JPY", 2);   /* 1 yen x 1,5 -> 2 */
+    LINE_IS(10000, 1500, "JPY", 2);         /* 1 yen x 1,5 -> 2 */
     LINE_IS(0, 1000000, "PLN", 0);
 }
 
@@ -703,6 +720,7 @@ int main(void)
         cmocka_unit_test(parse_without_language_rejects_ambiguous),
         cmocka_unit_test(parse_zero_exponent_currency),
         cmocka_unit_test(parse_rejects_garbage_naming_the_text),
+        cmocka_unit_test(parse_accepts_leading_zeros),
         cmocka_unit_test(parse_rejects_misplaced_grouping),
         cmocka_unit_test(parse_rejects_too_many_decimals),
         cmocka_unit_test(parse_rejects_other_currency),

@@ -10,33 +10,33 @@
 #include "base/err.h"
 #include "base/qty.h"
 
-#define PARSE_IS(text, lang, want)                                   \
-    do {                                                             \
-        struct kt_err e_;                                            \
-        int64_t q_ = 0;                                              \
-        if (kt_qty_parse((text), (lang), &q_, &e_) != 0)             \
-            fail_msg("parse \"%s\": %s", (text), e_.msg);            \
-        assert_int_equal(q_, (want));                                \
+#define PARSE_IS(text, lang, want)                                                                 \
+    do {                                                                                           \
+        struct kt_err e_;                                                                          \
+        int64_t q_ = 0;                                                                            \
+        if (kt_qty_parse((text), (lang), &q_, &e_) != 0)                                           \
+            fail_msg("parse \"%s\": %s", (text), e_.msg);                                          \
+        assert_int_equal(q_, (want));                                                              \
     } while (0)
 
-#define PARSE_FAILS(text, lang, code, part)                          \
-    do {                                                             \
-        struct kt_err e_;                                            \
-        int64_t q_ = 77;                                             \
-        assert_int_equal(kt_qty_parse((text), (lang), &q_, &e_), (code)); \
-        assert_int_equal(q_, 77);                                    \
-        if (!strstr(e_.msg, (part)))                                 \
-            fail_msg("message \"%s\" lacks \"%s\"", e_.msg, (part)); \
+#define PARSE_FAILS(text, lang, code, part)                                                        \
+    do {                                                                                           \
+        struct kt_err e_;                                                                          \
+        int64_t q_ = 77;                                                                           \
+        assert_int_equal(kt_qty_parse((text), (lang), &q_, &e_), (code));                          \
+        assert_int_equal(q_, 77);                                                                  \
+        if (!strstr(e_.msg, (part)))                                                               \
+            fail_msg("message \"%s\" lacks \"%s\"", e_.msg, (part));                               \
     } while (0)
 
-#define FORMAT_IS(qty, lang, want)                                   \
-    do {                                                             \
-        struct kt_buf b_;                                            \
-        struct kt_err e_;                                            \
-        kt_buf_init(&b_, 0);                                         \
-        assert_int_equal(kt_qty_format(&b_, (qty), (lang), &e_), 0); \
-        assert_string_equal(kt_buf_str(&b_), (want));                \
-        kt_buf_release(&b_);                                         \
+#define FORMAT_IS(qty, lang, want)                                                                 \
+    do {                                                                                           \
+        struct kt_buf b_;                                                                          \
+        struct kt_err e_;                                                                          \
+        kt_buf_init(&b_, 0);                                                                       \
+        assert_int_equal(kt_qty_format(&b_, (qty), (lang), &e_), 0);                               \
+        assert_string_equal(kt_buf_str(&b_), (want));                                              \
+        kt_buf_release(&b_);                                                                       \
     } while (0)
 
 static const struct kt_unit *unit(const char *text)
@@ -128,8 +128,8 @@ static void format_rejects_unknown_language(void **state)
 
 static void parse_format_round_trip(void **state)
 {
-    static const int64_t values[] = {0, 1, -1, 999, 1000, 2500, 1234500, 1234000, -987654321,
-                                     INT64_MAX, INT64_MIN};
+    static const int64_t values[] = {0,       1,       -1,         999,       1000,     2500,
+                                     1234500, 1234000, -987654321, INT64_MAX, INT64_MIN};
     static const char *const langs[] = {"pl", "de", "en"};
     for (size_t l = 0; l < 3; l++) {
         for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
@@ -207,14 +207,14 @@ static void unit_names_per_language(void **state)
     assert_null(kt_qty_unit_name(pcs, NULL));
 }
 
-#define FORMAT_UNIT_IS(qty, code, lang, want)                                      \
-    do {                                                                           \
-        struct kt_buf b_;                                                          \
-        struct kt_err e_;                                                          \
-        kt_buf_init(&b_, 0);                                                       \
-        assert_int_equal(kt_qty_format_unit(&b_, (qty), unit(code), (lang), &e_), 0); \
-        assert_string_equal(kt_buf_str(&b_), (want));                              \
-        kt_buf_release(&b_);                                                       \
+#define FORMAT_UNIT_IS(qty, code, lang, want)                                                      \
+    do {                                                                                           \
+        struct kt_buf b_;                                                                          \
+        struct kt_err e_;                                                                          \
+        kt_buf_init(&b_, 0);                                                                       \
+        assert_int_equal(kt_qty_format_unit(&b_, (qty), unit(code), (lang), &e_), 0);              \
+        assert_string_equal(kt_buf_str(&b_), (want));                                              \
+        kt_buf_release(&b_);                                                                       \
     } while (0)
 
 static void format_with_unit(void **state)

@@ -21,10 +21,8 @@ struct row {
     const char *want;
 };
 
-#define PL_1234567 \
-    "jeden milion dwieście trzydzieści cztery tysiące pięćset sześćdziesiąt siedem"
-#define EN_1234567 \
-    "one million two hundred thirty-four thousand five hundred sixty-seven"
+#define PL_1234567 "jeden milion dwieście trzydzieści cztery tysiące pięćset sześćdziesiąt siedem"
+#define EN_1234567 "one million two hundred thirty-four thousand five hundred sixty-seven"
 #define DE_1234567 "eine Million zweihundertvierunddreißigtausendfünfhundertsiebenundsechzig"
 
 static const struct row rows[] = {
@@ -265,14 +263,14 @@ static void full_buffer_is_left_unchanged(void **state)
     kt_buf_release(&b);
 }
 
-#define NUMBER_IS(n, lang, want)                                    \
-    do {                                                            \
-        struct kt_buf b_;                                           \
-        struct kt_err e_;                                           \
-        kt_buf_init(&b_, 0);                                        \
-        assert_int_equal(kt_words_number(&b_, (n), (lang), &e_), 0); \
-        assert_string_equal(kt_buf_str(&b_), (want));               \
-        kt_buf_release(&b_);                                        \
+#define NUMBER_IS(n, lang, want)                                                                   \
+    do {                                                                                           \
+        struct kt_buf b_;                                                                          \
+        struct kt_err e_;                                                                          \
+        kt_buf_init(&b_, 0);                                                                       \
+        assert_int_equal(kt_words_number(&b_, (n), (lang), &e_), 0);                               \
+        assert_string_equal(kt_buf_str(&b_), (want));                                              \
+        kt_buf_release(&b_);                                                                       \
     } while (0)
 
 static void cardinal_numbers(void **state)
