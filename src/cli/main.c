@@ -1,14 +1,435 @@
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "base/config.h"
+#include "base/log.h"
+#include "cli/cli.h"
+#include "cli/version.h"
+#include "store/store.h"
 #include "base/banned.h"
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
+static int cmd_version(struct cli *cli, int argc, char **argv);
+
+/* The subcommands: this table drives dispatch, `kontor help` and the docs. */
+static const struct cli_command commands[] = {
+    {
+        .name = "help",
+        .summary = "show the commands, or the help of one command",
+        .usage = "[COMMAND | config]",
+        .help = "Without an argument, lists the commands, the global flags and the exit\n"
+                "codes. With a command name, shows that command's help. 'kontor help\n"
+                "config' lists every kontor.ini setting with its environment variable.\n",
+        .run = cmd_help,
+        .no_config = 1,
+    },
+    {
+        .name = "version",
+        .summary = "print the version and the database drivers built in",
+        .usage = "",
+        .help = "Prints the version of kontor and the store drivers it was built with.\n"
+                "With --json: {\"version\": ..., \"drivers\": [...]}.\n",
+        .run = cmd_version,
+    },
+    {
+        .name = "init",
+        .summary = "create the data directory and the database, and migrate it",
+        .usage = "",
+        .help = "Creates the data directory (--data, default var/) and the database\n"
+                "(--db, default sqlite:var/kontor.db), then applies every pending\n"
+                "migration. Safe to run again: what exists is kept, and each step\n"
+                "says whether it created something or found it in place. A PostgreSQL\n"
+                "database must exist already (createdb); init creates its tables.\n",
+        .run = cli_cmd_init,
+    },
+    {
+        .name = "db",
+        .summary = "apply pending migrations, or show the schema and queue state",
+        .usage = "migrate | status",
+        .help = "db migrate   applies every pending migration, each in its own\n"
+                "             transaction, and lists what it applied.\n"
+                "db status    lists the migrations with their applied time, the number\n"
+                "             still pending and the job queue counts. Exits 1 when\n"
+                "             migrations are pending (run 'kontor db migrate').\n",
+        .run = cli_cmd_db,
+        .needs_db = 1,
+    },
+    {
+        .name = "worker",
+        .summary = "run due background jobs (event handlers)",
+        .usage = "[--once]",
+        .help = "Runs the jobs queued by domain events. With --once, runs every job\n"
+                "that is due now, prints how many ran, and exits. Without it, keeps\n"
+                "running, sleeping [worker] poll_ms between empty polls, until SIGINT\n"
+                "or SIGTERM; a job in progress is finished (or rolled back) first.\n",
+        .run = cli_cmd_worker,
+        .needs_db = 1,
+    },
+    {
+        .name = "validate",
+        .summary = "check a NIP, REGON, EU VAT id, IBAN, NRB or EAN",
+        .usage = "nip|regon|vat|iban|nrb|ean VALUE",
+        .help = "Checks the format and check digits of VALUE. Exits 0 and prints\n"
+                "'valid: ...' when it is valid; exits 1 and prints 'invalid: ' and the\n"
+                "reason when it is not. With --json: {\"kind\", \"value\", \"valid\",\n"
+                "\"reason\"}. Spaces and dashes are allowed where documents print them.\n",
+        .run = cli_cmd_validate,
+    },
+    {
+        .name = "words",
+        .summary = "write an amount in words, as printed on invoices",
+        .usage = "AMOUNT [--currency PLN|EUR|USD] [--lang pl|en|de]",
+        .help = "Prints the amount in words with the minor units as a fraction, e.g.\n"
+                "'kontor words 123,45 --currency PLN --lang pl' prints\n"
+                "'sto dwadzieścia trzy złote 45/100'. AMOUNT is read in the convention\n"
+                "of --lang (in Polish both ',' and '.' are decimal marks). Defaults:\n"
+                "--currency PLN, --lang pl. With --json: {\"amount\", \"currency\",\n"
+                "\"lang\", \"words\"}, the amount as a decimal string.\n",
+        .run = cli_cmd_words,
+    },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    const char *s = cli_suggest(name, names, NCOMMANDS);
+    if (s)
+        return cli_error(CLI_EXIT_USAGE, "'%s' is not a kontor command; did you mean '%s'?",
+                         name, s);
+    return cli_error(CLI_EXIT_USAGE,
+                     "'%s' is not a kontor command; run 'kontor help' to see the commands",
+                     name);
+}
+
+static const char global_help[] =
+    "Global flags (before or after the command):\n"
+    "  --config FILE      read settings from FILE (default: ./kontor.ini if present)\n"
+    "  --db URL           database: sqlite:PATH or postgresql://user@host/dbname\n"
+    "                     (env KONTOR_DB; default sqlite:var/kontor.db)\n"
+    "  --data DIR         data directory for blobs (env KONTOR_DATA; default var/)\n"
+    "  --json             print data as JSON\n"
+    "  --log-level LEVEL  debug, info, warn, error or off (default info)\n"
+    "  -h, --help         show help\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  done; the answer is yes\n"
+    "  1  the answer is no: the value is invalid, migrations are pending\n"
+    "  2  usage error: unknown command or option, bad argument or setting\n"
+    "  3  database or data directory error: unreachable, missing, corrupt, read-only\n"
+    "  4  internal error: a bug or out of memory\n"
+    "\n"
+    "Settings come from --flags, then KONTOR_SECTION_KEY environment variables,\n"
+    "then kontor.ini, then built-in defaults; 'kontor help config' lists them.\n";
+
+static void print_overview(FILE *f)
+{
+    fputs("kontor - order management for trading companies\n\n"
+          "Usage: kontor [GLOBAL FLAGS] COMMAND [ARGUMENTS]\n\nCommands:\n",
+          f);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].usage);
+        if (strlen(left) > 22)
+            fprintf(f, "  %s\n  %-22s  %s\n", left, "", commands[i].summary);
+        else
+            fprintf(f, "  %-22s  %s\n", left, commands[i].summary);
+    }
+    fputc('\n', f);
+    fputs(global_help, f);
+}
+
+static void print_command_help(const struct cli_command *c)
+{
+    printf("Usage: kontor %s%s%s\n\n%s\n%s", c->name, *c->usage ? " " : "", c->usage,
+           c->summary, c->help);
+    if (c->needs_db)
+        printf("Uses the database named by --db, which 'kontor init' creates.\n");
+}
+
+static void print_config_help(void)
+{
+    size_t n;
+    const struct kt_config_key *k = kt_config_keys(&n);
+    printf("Settings in kontor.ini; each can be overridden by the environment variable\n"
+           "shown (an empty variable counts as unset). Strongest first: --flag,\n"
+           "environment, kontor.ini, default.\n\n");
+    for (size_t i = 0; i < n; i++) {
+        char env[64];
+        kt_config_env_name(env, sizeof env, k[i].section, k[i].key);
+        printf("[%s] %s\n    %s\n    env %s%s%s; default %s", k[i].section, k[i].key,
+               k[i].help, k[i].env_alias ? k[i].env_alias : "", k[i].env_alias ? " or " : "",
+               env, k[i].def);
+        if (k[i].type == KT_CONFIG_INT)
+            printf("; %lld to %lld", k[i].min, k[i].max);
+        else if (k[i].type == KT_CONFIG_CHOICE)
+            printf("; one of %s", k[i].choices);
+        else if (k[i].type == KT_CONFIG_BOOL)
+            printf("; true or false");
+        printf("\n");
+    }
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    char *pos[1];
+    size_t npos;
+    int rc = cli_parse_opts("help", argc, argv, NULL, 0, pos, 1, &npos);
+    if (rc != 0)
+        return rc;
+    if (npos == 0) {
+        print_overview(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(pos[0], "config") == 0) {
+        print_config_help();
+        return CLI_EXIT_OK;
+    }
+    const struct cli_command *c = find_command(pos[0]);
+    if (!c)
+        return unknown_command(pos[0]);
+    print_command_help(c);
+    return CLI_EXIT_OK;
+}
+
+static int cmd_version(struct cli *cli, int argc, char **argv)
+{
+    char *pos[1];
+    size_t npos;
+    int rc = cli_parse_opts("version", argc, argv, NULL, 0, pos, 0, &npos);
+    if (rc != 0)
+        return rc;
+    const struct store_driver *drivers[] = {&store_sqlite_driver, &store_postgres_driver};
+    size_t nd = sizeof drivers / sizeof drivers[0];
+    if (cli->json) {
+        json_t *list = json_array();
+        for (size_t i = 0; list && i < nd; i++)
+            json_array_append_new(list, json_string(drivers[i]->name));
+        return cli_print_json(json_pack("{s:s, s:o*}", "version", KONTOR_VERSION, "drivers", list));
+    }
+    printf("kontor %s\nstore drivers:", KONTOR_VERSION);
+    for (size_t i = 0; i < nd; i++)
+        printf(" %s", drivers[i]->name);
+    printf("\n");
+    return CLI_EXIT_OK;
+}
+
+/* Flags that apply to every command. */
+struct globals {
+    const char *config;
+    const char *db;
+    const char *data;
+    const char *log_level;
+    int json;
+    int help;
+};
+
+static const char *const global_names[] = {"--config", "--db",   "--data",
+                                           "--json",   "--log-level", "--help"};
+
+/*
+ * If argv[*i] is a global flag, records it (consuming its value) and sets
+ * *matched. Returns CLI_EXIT_USAGE when its value is missing.
+ */
+static int take_global(int argc, char **argv, int *i, struct globals *g, int *matched)
+{
+    const char *a = argv[*i];
+    *matched = 1;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        g->help = 1;
+        return 0;
+    }
+    if (strcmp(a, "--json") == 0) {
+        g->json = 1;
+        return 0;
+    }
+    static const char *const with_value[] = {"--config", "--db", "--data", "--log-level"};
+    const char **slots[] = {&g->config, &g->db, &g->data, &g->log_level};
+    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+        size_t len = strlen(with_value[k]);
+        if (strncmp(a, with_value[k], len) != 0)
+            continue;
+        if (a[len] == '=') {
+            *slots[k] = a + len + 1;
+            return 0;
+        }
+        if (a[len] != '\0')
+            continue;
+        if (*i + 1 >= argc)
+            return cli_error(CLI_EXIT_USAGE, "%s needs a value; see 'kontor help'",
+                             with_value[k]);
+        *slots[k] = argv[++*i];
+        return 0;
+    }
+    *matched = 0;
+    return 0;
+}
+
+static int is_option(const char *a)
+{
+    return a[0] == '-' && a[1] != '\0' && !isdigit((unsigned char)a[1]);
+}
+
+static int unknown_global(const char *a)
+{
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
+    const char *s =
+        cli_suggest(word, global_names, sizeof global_names / sizeof global_names[0]);
+    if (s)
+        return cli_error(CLI_EXIT_USAGE, "unknown option '%s'; did you mean '%s'?", a, s);
+    return cli_error(CLI_EXIT_USAGE,
+                     "unknown option '%s'; options that belong to a command go after it, "
+                     "see 'kontor help'",
+                     a);
+}
+
+/* Loads the configuration and lays the command-line flags over it. */
+static int load_config(struct cli *cli, const struct globals *g)
+{
+    struct kt_err err;
+    kt_err_clear(&err);
+    int rc = kt_config_load(&cli->cfg, g->config, &err);
+    if (rc == 0 && g->db)
+        rc = kt_config_set(cli->cfg, "database", "url", g->db, "--db", &err);
+    if (rc == 0 && g->data)
+        rc = kt_config_set(cli->cfg, "data", "dir", g->data, "--data", &err);
+    if (rc == 0 && g->log_level)
+        rc = kt_config_set(cli->cfg, "log", "level", g->log_level, "--log-level", &err);
+    const char *level;
+    int json = 0;
+    if (rc == 0)
+        rc = kt_config_get_str(cli->cfg, "log", "level", &level, &err);
+    if (rc == 0)
+        rc = kt_config_get_bool(cli->cfg, "output", "json", &json, &err);
+    if (rc != 0) {
+        int code = rc == KT_ENOMEM || rc == KT_EINTERNAL ? CLI_EXIT_INTERNAL : CLI_EXIT_USAGE;
+        return cli_error(code, "%s", err.msg);
+    }
+    kt_log_set_level((enum kt_log_level)kt_log_level_parse(level));
+    cli->json = cli->json || json;
+    return 0;
+}
+
+int cli_open_db(struct cli *cli)
+{
+    const char *url = kt_config_get(cli->cfg, "database", "url");
+    char shown[1024], what[1200];
+    cli_redact_url(shown, sizeof shown, url);
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        struct stat sb;
+        if (stat(url + 7, &sb) != 0 && errno == ENOENT)
+            return cli_error(CLI_EXIT_DATA,
+                             "database %s does not exist; run 'kontor init' to create it, or "
+                             "point --db at an existing one",
+                             shown);
+    }
+    struct kt_err err;
+    kt_err_clear(&err);
+    if (store_open(url, &cli->st, &err) != 0) {
+        snprintf(what, sizeof what, "cannot open database %s", shown);
+        return cli_db_error(cli, what, &err);
+    }
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "version") == 0) {
-        puts("kontor 0.1.0");
-        return 0;
+    struct globals g = {0};
+    struct cli cli = {0};
+    const struct cli_command *cmd = NULL;
+    int rc = CLI_EXIT_OK;
+    char **cargv = calloc((size_t)argc + 1, sizeof *cargv);
+    int cargc = 0;
+    if (!cargv)
+        return cli_error(CLI_EXIT_INTERNAL, "out of memory");
+
+    /*
+     * Global flags are taken out wherever they are; the first other word is
+     * the command, and the rest goes to it. After "--" everything goes to
+     * the command untouched.
+     */
+    int passthrough = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!passthrough && strcmp(a, "--") == 0) {
+            if (cargc > 0)
+                cargv[cargc++] = argv[i];
+            passthrough = 1;
+            continue;
+        }
+        if (!passthrough && is_option(a)) {
+            int matched;
+            rc = take_global(argc, argv, &i, &g, &matched);
+            if (rc != 0)
+                goto out;
+            if (matched)
+                continue;
+            if (cargc == 0) {
+                rc = unknown_global(a);
+                goto out;
+            }
+        }
+        cargv[cargc++] = argv[i];
     }
-    fputs("kontor: the command line is being written\n", stderr);
-    return 2;
+    cli.json = g.json;
+
+    if (g.log_level && kt_log_level_parse(g.log_level) < 0) {
+        rc = cli_error(CLI_EXIT_USAGE,
+                       "--log-level must be debug, info, warn, error or off, not '%s'",
+                       g.log_level);
+        goto out;
+    }
+    if (g.log_level)
+        kt_log_set_level((enum kt_log_level)kt_log_level_parse(g.log_level));
+
+    if (cargc == 0) {
+        if (g.help) {
+            print_overview(stdout);
+            goto out;
+        }
+        print_overview(stderr);
+        rc = cli_error(CLI_EXIT_USAGE, "no command given; pick one of the commands above");
+        goto out;
+    }
+    cmd = find_command(cargv[0]);
+    if (!cmd) {
+        rc = unknown_command(cargv[0]);
+        goto out;
+    }
+    if (g.help) {
+        print_command_help(cmd);
+        goto out;
+    }
+    if (!cmd->no_config) {
+        rc = load_config(&cli, &g);
+        if (rc != 0)
+            goto out;
+    }
+    rc = cmd->run(&cli, cargc, cargv);
+out:
+    if (cli.st)
+        store_close(cli.st);
+    kt_config_free(cli.cfg);
+    free(cargv);
+    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
+        rc = cli_error(CLI_EXIT_INTERNAL, "cannot write the output: %s", strerror(errno));
+    return rc;
 }

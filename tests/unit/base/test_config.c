@@ -213,7 +213,7 @@ static void test_env_overrides_file(void **state)
 {
     (void)state;
     const char *p = write_file("c.ini", "[worker]\npoll_ms = 250\n");
-    setenv("KONTOR_WORKER_IDLE_MS", "500", 1);
+    setenv("KONTOR_WORKER_POLL_MS", "500", 1);
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), 0);
@@ -223,7 +223,7 @@ static void test_env_overrides_file(void **state)
     char from[128];
     assert_int_equal(kt_config_origin(cfg, "worker", "poll_ms", from, sizeof from),
                      KT_CONFIG_FROM_ENV);
-    assert_string_equal(from, "environment variable KONTOR_WORKER_IDLE_MS");
+    assert_string_equal(from, "environment variable KONTOR_WORKER_POLL_MS");
     kt_config_free(cfg);
 }
 
