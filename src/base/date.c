@@ -67,8 +67,8 @@ bool kt_date_valid_ymd(int year, int month, int day)
 int kt_date_from_ymd(int year, int month, int day, kt_date *out, struct kt_err *err)
 {
     if (year < KT_DATE_YEAR_MIN || year > KT_DATE_YEAR_MAX)
-        return kt_err_set(err, KT_EINVAL, "Year %d is outside the supported range %d to %d.",
-                          year, KT_DATE_YEAR_MIN, KT_DATE_YEAR_MAX);
+        return kt_err_set(err, KT_EINVAL, "Year %d is outside the supported range %d to %d.", year,
+                          KT_DATE_YEAR_MIN, KT_DATE_YEAR_MAX);
     if (month < 1 || month > 12)
         return kt_err_set(err, KT_EINVAL, "Month %d does not exist; months run from 1 to 12.",
                           month);
@@ -137,15 +137,14 @@ static const struct prose_style {
 } prose_styles[] = {
     {.lang = "pl",
      .day_suffix = "",
-     .months = (const char *const[12]){"stycznia", "lutego", "marca", "kwietnia", "maja",
-                                       "czerwca", "lipca", "sierpnia", "września",
-                                       "października", "listopada", "grudnia"}},
+     .months = (const char *const[12]){"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
+                                       "lipca", "sierpnia", "września", "października", "listopada",
+                                       "grudnia"}},
     {.lang = "en", .day_suffix = "", .months = month_en},
     {.lang = "de",
      .day_suffix = ".",
-     .months = (const char *const[12]){"Januar", "Februar", "März", "April", "Mai", "Juni",
-                                       "Juli", "August", "September", "Oktober", "November",
-                                       "Dezember"}},
+     .months = (const char *const[12]){"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+                                       "August", "September", "Oktober", "November", "Dezember"}},
 };
 
 int kt_date_format_prose(kt_date d, const char *lang, char *out, size_t n, struct kt_err *err)
@@ -187,11 +186,9 @@ static const int64_t day_max = 2932896; /* 9999-12-31 */
 int kt_date_add_days(kt_date d, long days, kt_date *out, struct kt_err *err)
 {
     int64_t span = day_max - day_min;
-    if (days > span || days < -span || (int64_t)d + days < day_min ||
-        (int64_t)d + days > day_max) {
+    if (days > span || days < -span || (int64_t)d + days < day_min || (int64_t)d + days > day_max) {
         char iso[KT_DATE_ISO_SIZE];
-        return kt_err_set(err, KT_EOVERFLOW,
-                          "%s plus %ld days falls outside the years %d to %d.",
+        return kt_err_set(err, KT_EOVERFLOW, "%s plus %ld days falls outside the years %d to %d.",
                           kt_date_format(d, iso), days, KT_DATE_YEAR_MIN, KT_DATE_YEAR_MAX);
     }
     *out = (kt_date)((int64_t)d + days);
@@ -212,25 +209,41 @@ static const struct holiday_rule {
     const char *name_en;
 } holiday_rules[] = {
     {.month = 1, .day = 1, .name_pl = "Nowy Rok", .name_en = "New Year's Day"},
-    {.month = 1, .day = 6, .from_year = 2011, .name_pl = "Święto Trzech Króli",
+    {.month = 1,
+     .day = 6,
+     .from_year = 2011,
+     .name_pl = "Święto Trzech Króli",
      .name_en = "Epiphany"},
     {.easter_offset = 0, .name_pl = "Wielkanoc", .name_en = "Easter Sunday"},
     {.easter_offset = 1, .name_pl = "Poniedziałek Wielkanocny", .name_en = "Easter Monday"},
     {.month = 5, .day = 1, .name_pl = "Święto Pracy", .name_en = "Labour Day"},
-    {.month = 5, .day = 3, .name_pl = "Święto Narodowe Trzeciego Maja",
+    {.month = 5,
+     .day = 3,
+     .name_pl = "Święto Narodowe Trzeciego Maja",
      .name_en = "Constitution Day"},
     {.easter_offset = 49, .name_pl = "Zielone Świątki", .name_en = "Pentecost Sunday"},
     {.easter_offset = 60, .name_pl = "Boże Ciało", .name_en = "Corpus Christi"},
-    {.month = 8, .day = 15, .name_pl = "Wniebowzięcie Najświętszej Maryi Panny",
+    {.month = 8,
+     .day = 15,
+     .name_pl = "Wniebowzięcie Najświętszej Maryi Panny",
      .name_en = "Assumption Day"},
     {.month = 11, .day = 1, .name_pl = "Wszystkich Świętych", .name_en = "All Saints' Day"},
-    {.month = 11, .day = 11, .name_pl = "Narodowe Święto Niepodległości",
+    {.month = 11,
+     .day = 11,
+     .name_pl = "Narodowe Święto Niepodległości",
      .name_en = "Independence Day"},
-    {.month = 12, .day = 24, .from_year = 2025, .name_pl = "Wigilia Bożego Narodzenia",
+    {.month = 12,
+     .day = 24,
+     .from_year = 2025,
+     .name_pl = "Wigilia Bożego Narodzenia",
      .name_en = "Christmas Eve"},
-    {.month = 12, .day = 25, .name_pl = "Boże Narodzenie (pierwszy dzień)",
+    {.month = 12,
+     .day = 25,
+     .name_pl = "Boże Narodzenie (pierwszy dzień)",
      .name_en = "Christmas Day"},
-    {.month = 12, .day = 26, .name_pl = "Boże Narodzenie (drugi dzień)",
+    {.month = 12,
+     .day = 26,
+     .name_pl = "Boże Narodzenie (drugi dzień)",
      .name_en = "Second Day of Christmas"},
 };
 
@@ -255,8 +268,8 @@ static kt_date easter_sunday(int year)
 static int check_year(int year, struct kt_err *err)
 {
     if (year < KT_DATE_YEAR_MIN || year > KT_DATE_YEAR_MAX)
-        return kt_err_set(err, KT_EINVAL, "Year %d is outside the supported range %d to %d.",
-                          year, KT_DATE_YEAR_MIN, KT_DATE_YEAR_MAX);
+        return kt_err_set(err, KT_EINVAL, "Year %d is outside the supported range %d to %d.", year,
+                          KT_DATE_YEAR_MIN, KT_DATE_YEAR_MAX);
     return 0;
 }
 
@@ -409,8 +422,8 @@ kt_date kt_time_warsaw_date(kt_time t)
 
 static char *format_datetime(const struct kt_datetime *dt, char out[KT_TIME_ISO_SIZE])
 {
-    int n = snprintf(out, KT_TIME_ISO_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d", dt->year,
-                     dt->month, dt->day, dt->hour, dt->min, dt->sec);
+    int n = snprintf(out, KT_TIME_ISO_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d", dt->year, dt->month,
+                     dt->day, dt->hour, dt->min, dt->sec);
     if (n < 0 || n >= KT_TIME_ISO_SIZE)
         return out;
     if (dt->offset_min == 0) {
@@ -445,11 +458,10 @@ static int local_seconds(const struct kt_datetime *dt, int64_t *out, struct kt_e
     int rc = kt_date_from_ymd(dt->year, dt->month, dt->day, &d, err);
     if (rc < 0)
         return rc;
-    if (dt->hour < 0 || dt->hour > 23 || dt->min < 0 || dt->min > 59 || dt->sec < 0 ||
-        dt->sec > 59)
+    if (dt->hour < 0 || dt->hour > 23 || dt->min < 0 || dt->min > 59 || dt->sec < 0 || dt->sec > 59)
         return kt_err_set(err, KT_EINVAL,
-                          "Time %02d:%02d:%02d does not exist; use 00:00:00 to 23:59:59.",
-                          dt->hour, dt->min, dt->sec);
+                          "Time %02d:%02d:%02d does not exist; use 00:00:00 to 23:59:59.", dt->hour,
+                          dt->min, dt->sec);
     *out = (int64_t)d * SECS_PER_DAY + dt->hour * 3600 + dt->min * 60 + dt->sec;
     return 0;
 }
@@ -526,8 +538,7 @@ static int parse_datetime(const char *s, bool need_seconds, struct kt_datetime *
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om;
-        if (!read_digits(p + 1, 2, &oh) || p[3] != ':' || !read_digits(p + 4, 2, &om) ||
-            om > 59)
+        if (!read_digits(p + 1, 2, &oh) || p[3] != ':' || !read_digits(p + 4, 2, &om) || om > 59)
             goto bad;
         dt->offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
         *has_offset = true;
