@@ -27,6 +27,8 @@ int cli_exit_for(int kt_code)
     case KT_OK:
         return CLI_EXIT_OK;
     case KT_EINVAL:
+    case KT_EOVERFLOW:
+    case KT_ELIMIT:
         return CLI_EXIT_USAGE;
     case KT_ENOMEM:
     case KT_EINTERNAL:
@@ -52,17 +54,15 @@ static const char *db_hint(int code)
     case KT_EBUSY:
     case KT_ECONFLICT:
         return "another process holds the database; try again in a moment";
-    case KT_EINVAL:
-        return "a database URL looks like sqlite:var/kontor.db or "
-               "postgresql://user@host/dbname";
     default:
         return NULL;
     }
 }
 
-int cli_db_error(const struct cli *cli, const char *what, const struct kt_err *err)
+int cli_db_error(const char *what, const struct kt_err *err)
 {
-    (void)cli;
+    int code = err->code == KT_ENOMEM || err->code == KT_EINTERNAL ? CLI_EXIT_INTERNAL
+                                                                   : CLI_EXIT_DATA;
     const char *hint = db_hint(err->code);
     /* messages end without a full stop so that the hint can follow */
     char msg[KT_ERR_MSG_MAX];
@@ -72,8 +72,17 @@ int cli_db_error(const struct cli *cli, const char *what, const struct kt_err *e
         msg[--n] = '\0';
     /* the store's messages often carry their own advice after a ';' */
     if (hint && !strchr(msg, ';'))
-        return cli_error(cli_exit_for(err->code), "%s: %s; %s", what, msg, hint);
-    return cli_error(cli_exit_for(err->code), "%s: %s", what, msg);
+        return cli_error(code, "%s: %s; %s", what, msg, hint);
+    return cli_error(code, "%s: %s", what, msg);
+}
+
+int cli_open_error(const char *shown_url, const struct kt_err *err)
+{
+    char what[1200];
+    snprintf(what, sizeof what, "cannot open database %s", shown_url);
+    if (err->code == KT_EINVAL)
+        return cli_error(CLI_EXIT_USAGE, "%s: %s", what, err->msg);
+    return cli_db_error(what, err);
 }
 
 void cli_redact_url(char *dst, size_t n, const char *url)

@@ -79,15 +79,26 @@ int cli_require_schema(struct cli *cli);
 /* Prints "kontor: <message>" on stderr and returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The exit code for a failed operation's KT_E* code. */
+/*
+ * The exit code for a failed operation's KT_E* code outside the database:
+ * bad input (KT_EINVAL, KT_EOVERFLOW, KT_ELIMIT) is a usage error.
+ */
 int cli_exit_for(int kt_code);
 
 /*
  * Reports a failed operation on the database: "kontor: <what>: <err>;
  * <hint for the code>" (the hint only when the message has no advice of
- * its own) and returns the exit code for err->code.
+ * its own) and returns CLI_EXIT_DATA (CLI_EXIT_INTERNAL for KT_ENOMEM and
+ * KT_EINTERNAL). A database that refuses what is asked of it, even with
+ * KT_EINVAL (a schema newer than this binary), is a data error.
  */
-int cli_db_error(const struct cli *cli, const char *what, const struct kt_err *err);
+int cli_db_error(const char *what, const struct kt_err *err);
+
+/*
+ * Reports a failed store_open of the (redacted) URL: KT_EINVAL is a URL
+ * kontor cannot use, a usage error; the rest as cli_db_error.
+ */
+int cli_open_error(const char *shown_url, const struct kt_err *err);
 
 /*
  * Copies url to dst with any password replaced by "***", so that URLs can

@@ -80,7 +80,7 @@ static int read_migrations(struct cli *cli, struct mig_state *ms, const char *sh
         0) {
         char what[1200];
         snprintf(what, sizeof what, "cannot read the schema state of database %s", shown);
-        return cli_db_error(cli, what, &err);
+        return cli_db_error(what, &err);
     }
     for (size_t i = 0; i < ms->n; i++)
         ms->applied += ms->info[i].applied ? 1 : 0;
@@ -118,7 +118,7 @@ static int migrate(struct cli *cli, const char *shown, json_t *obj)
     if (store_migrate(cli->st, &applied, &err) != 0) {
         char what[1200];
         snprintf(what, sizeof what, "cannot migrate database %s", shown);
-        rc = cli_db_error(cli, what, &err);
+        rc = cli_db_error(what, &err);
         goto out;
     }
     rc = read_migrations(cli, &after, shown);
@@ -214,9 +214,7 @@ int cli_cmd_init(struct cli *cli, int argc, char **argv)
     struct kt_err err;
     kt_err_clear(&err);
     if (store_open(url, &cli->st, &err) != 0) {
-        char what[1200];
-        snprintf(what, sizeof what, "cannot open database %s", shown);
-        rc = cli_db_error(cli, what, &err);
+        rc = cli_open_error(shown, &err);
         goto out;
     }
     if (obj) {
@@ -266,7 +264,7 @@ static int db_status(struct cli *cli, const char *shown)
     if (have_jobs && jobs_stats(cli->st, &js, &err) != 0) {
         char what[1200];
         snprintf(what, sizeof what, "cannot read the job queue of database %s", shown);
-        rc = cli_db_error(cli, what, &err);
+        rc = cli_db_error(what, &err);
         goto out;
     }
     if (cli->json) {

@@ -72,9 +72,9 @@ int cli_cmd_worker(struct cli *cli, int argc, char **argv)
         int ran = 0;
         struct jobs_stats js;
         if (jobs_run_due(cli->st, id, &ran, &err) != 0)
-            return cli_db_error(cli, "the worker stopped on a database error", &err);
+            return cli_db_error("the worker stopped on a database error", &err);
         if (jobs_stats(cli->st, &js, &err) != 0)
-            return cli_db_error(cli, "cannot read the job queue", &err);
+            return cli_db_error("cannot read the job queue", &err);
         return print_once(cli, ran, &js);
     }
 
@@ -82,7 +82,7 @@ int cli_cmd_worker(struct cli *cli, int argc, char **argv)
         return cli_error(CLI_EXIT_INTERNAL, "cannot install the SIGINT/SIGTERM handlers");
     kt_log_info("worker.start", "id=%s poll_ms=%lld", id, poll_ms);
     if (jobs_worker_loop(cli->st, id, &stop_requested, &err) != 0)
-        return cli_db_error(cli, "the worker stopped on a database error", &err);
+        return cli_db_error("the worker stopped on a database error", &err);
     kt_log_info("worker.stop", "id=%s reason=signal", id);
     return CLI_EXIT_OK;
 }

@@ -331,7 +331,7 @@ static int load_config(struct cli *cli, const struct globals *g)
 int cli_open_db(struct cli *cli)
 {
     const char *url = kt_config_get(cli->cfg, "database", "url");
-    char shown[1024], what[1200];
+    char shown[1024];
     cli_redact_url(shown, sizeof shown, url);
     if (strncmp(url, "sqlite:", 7) == 0) {
         struct stat sb;
@@ -343,10 +343,8 @@ int cli_open_db(struct cli *cli)
     }
     struct kt_err err;
     kt_err_clear(&err);
-    if (store_open(url, &cli->st, &err) != 0) {
-        snprintf(what, sizeof what, "cannot open database %s", shown);
-        return cli_db_error(cli, what, &err);
-    }
+    if (store_open(url, &cli->st, &err) != 0)
+        return cli_open_error(shown, &err);
     return 0;
 }
 

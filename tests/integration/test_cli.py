@@ -26,6 +26,7 @@ KONTOR = os.path.abspath(sys.argv[1])
 GROUP = sys.argv[2]
 MKDB = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
 BACKEND = os.environ.get("KT_TEST_BACKEND", "sqlite")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 results = []
 
@@ -189,6 +190,21 @@ def group_basic(tmp):
     check(j is not None, "./kontor.ini is read when present", j)
     os.unlink(os.path.join(tmp, "kontor.ini"))
 
+    # the example file and the reference stay in step with the key table
+    example = os.path.join(REPO, "kontor.ini.example")
+    r = Run(["--config", example, "version"], tmp)
+    check(r.rc == 0 and r.err == "", "kontor.ini.example loads without warnings", r)
+    keys = [l for l in Run(["help", "config"], tmp).out.splitlines() if l.startswith("[")]
+    with open(example, encoding="utf-8") as f:
+        ex = f.read()
+    with open(os.path.join(REPO, "docs", "cli.md"), encoding="utf-8") as f:
+        doc = f.read()
+    for k in keys:
+        section, key = k[1:].split("] ")
+        env = f"KONTOR_{section}_{key}".upper()
+        check(f"[{section}]" in ex and f"\n{key} = " in ex and f"`[{section}] {key}`" in doc
+              and env in doc, f"[{section}] {key} is in kontor.ini.example and docs/cli.md")
+
     # validate
     cases = [("nip", "5260250274", 0), ("nip", "526-025-02-74", 0), ("nip", "5260250275", 1),
              ("regon", "123456785", 0), ("regon", "123456786", 1),
@@ -235,6 +251,8 @@ def group_basic(tmp):
           j["lang"] == "pl" and j["words"].endswith("56/100"), "words --json", j)
     r = Run(["words", "abc"], tmp)
     expect_error(r, 2, ["abc"], "words with a non-amount quotes it")
+    r = Run(["words", "99999999999999999999"], tmp)
+    check(r.rc == 2 and one_error_line(r), "words with an amount too large for int64", r)
     r = Run(["words", "1,005"], tmp)
     check(r.rc == 2 and one_error_line(r), "words refuses more decimals than the currency", r)
     r = Run(["words", "5", "--currency", "GBP"], tmp)
@@ -340,6 +358,15 @@ def group_db(tmp):
                   "applied migration 0002" in r.out, "db migrate applies all", r)
             r = Run(["--db", url2, "db", "status"], tmp)
             check(r.rc == 0, "db status after migrate exits 0", r)
+            # a schema newer than this binary is refused, not touched
+            sql(url2, "INSERT INTO schema_migrations (version, name, applied_at) "
+                      "VALUES (999, 'future', '2099-01-01T00:00:00Z')")
+            for cmd in (["db", "status"], ["db", "migrate"], ["worker", "--once"], ["init"]):
+                r = Run(["--db", url2, "--data", data] + cmd, tmp)
+                expect_error(r, 3, ["upgrade kontor"],
+                             f"{' '.join(cmd)} on a newer schema: exit 3, asks for an upgrade")
+            check(sql(url2, "SELECT count(*) FROM schema_migrations WHERE version = 999")
+                  [0][0] in (1, "1"), "... and the newer schema is left alone")
         finally:
             drop_db(url2)
     finally:
