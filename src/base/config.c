@@ -165,8 +165,8 @@ static int check_value(const struct kt_config_key *k, const char *v, long long *
         errno = 0;
         long long x = strtoll(v, &end, 10);
         if (*v == '\0' || *end != '\0' || errno == ERANGE || x < k->min || x > k->max) {
-            snprintf(why, n, "must be a whole number from %lld to %lld, not '%s'", k->min,
-                     k->max, v);
+            snprintf(why, n, "must be a whole number from %lld to %lld, not '%s'", k->min, k->max,
+                     v);
             return -1;
         }
         if (ival)
@@ -318,8 +318,8 @@ static int apply_env(struct kt_config *cfg, struct kt_err *err)
                 continue;
             char why[256];
             if (check_value(&keys[i], v, NULL, NULL, why, sizeof why) != 0)
-                return kt_err_set(err, KT_EINVAL, "environment variable %s: [%s] %s %s",
-                                  names[j], keys[i].section, keys[i].key, why);
+                return kt_err_set(err, KT_EINVAL, "environment variable %s: [%s] %s %s", names[j],
+                                  keys[i].section, keys[i].key, why);
             int rc = store_value(cfg, i, v, KT_CONFIG_FROM_ENV, 0, names[j], err);
             if (rc != 0)
                 return rc;
@@ -372,13 +372,12 @@ const char *kt_config_path(const struct kt_config *cfg)
     return cfg->path;
 }
 
-int kt_config_set(struct kt_config *cfg, const char *section, const char *key,
-                  const char *value, const char *flag, struct kt_err *err)
+int kt_config_set(struct kt_config *cfg, const char *section, const char *key, const char *value,
+                  const char *flag, struct kt_err *err)
 {
     int i = find_key(section, key);
     if (i < 0)
-        return kt_err_set(err, KT_EINVAL, "%s: [%s] %s is not a known setting", flag, section,
-                          key);
+        return kt_err_set(err, KT_EINVAL, "%s: [%s] %s is not a known setting", flag, section, key);
     char why[256];
     if (check_value(&keys[i], value, NULL, NULL, why, sizeof why) != 0)
         return kt_err_set(err, KT_EINVAL, "%s %s", flag, why);
@@ -402,8 +401,8 @@ static int typed_key(const char *section, const char *key, enum kt_config_type w
 {
     int i = find_key(section, key);
     if (i < 0)
-        return kt_err_set(err, KT_EINTERNAL, "config key [%s] %s is not in the key table",
-                          section, key);
+        return kt_err_set(err, KT_EINTERNAL, "config key [%s] %s is not in the key table", section,
+                          key);
     enum kt_config_type t = keys[i].type;
     int ok = t == want || (want == KT_CONFIG_STRING && t == KT_CONFIG_CHOICE);
     if (!ok)
@@ -444,14 +443,14 @@ int kt_config_get_int(const struct kt_config *cfg, const char *section, const ch
     return typed_get(cfg, section, key, KT_CONFIG_INT, out, NULL, NULL, err);
 }
 
-int kt_config_get_bool(const struct kt_config *cfg, const char *section, const char *key,
-                       int *out, struct kt_err *err)
+int kt_config_get_bool(const struct kt_config *cfg, const char *section, const char *key, int *out,
+                       struct kt_err *err)
 {
     return typed_get(cfg, section, key, KT_CONFIG_BOOL, NULL, out, NULL, err);
 }
 
-int kt_config_origin(const struct kt_config *cfg, const char *section, const char *key,
-                     char *dst, size_t n)
+int kt_config_origin(const struct kt_config *cfg, const char *section, const char *key, char *dst,
+                     size_t n)
 {
     int i = find_key(section, key);
     if (i < 0)

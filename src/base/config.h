@@ -87,8 +87,8 @@ const char *kt_config_path(const struct kt_config *cfg);
  * Sets a value from a command-line flag; `flag` names it in messages
  * ("--db"). KT_EINVAL for an unknown key or a value its type rejects.
  */
-int kt_config_set(struct kt_config *cfg, const char *section, const char *key,
-                  const char *value, const char *flag, struct kt_err *err);
+int kt_config_set(struct kt_config *cfg, const char *section, const char *key, const char *value,
+                  const char *flag, struct kt_err *err);
 
 /* The value as text; NULL only for a key that is not in the table. */
 const char *kt_config_get(const struct kt_config *cfg, const char *section, const char *key);
@@ -102,15 +102,15 @@ int kt_config_get_str(const struct kt_config *cfg, const char *section, const ch
                       const char **out, struct kt_err *err);
 int kt_config_get_int(const struct kt_config *cfg, const char *section, const char *key,
                       long long *out, struct kt_err *err);
-int kt_config_get_bool(const struct kt_config *cfg, const char *section, const char *key,
-                       int *out, struct kt_err *err);
+int kt_config_get_bool(const struct kt_config *cfg, const char *section, const char *key, int *out,
+                       struct kt_err *err);
 
 /*
  * Where the value of a key came from, as text for messages: "kontor.ini
  * line 4", "environment variable KONTOR_DB", "--db", "built-in default".
  * Returns the source, or -1 for a key that is not in the table.
  */
-int kt_config_origin(const struct kt_config *cfg, const char *section, const char *key,
-                     char *dst, size_t n);
+int kt_config_origin(const struct kt_config *cfg, const char *section, const char *key, char *dst,
+                     size_t n);
 
 #endif

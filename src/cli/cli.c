@@ -61,8 +61,8 @@ static const char *db_hint(int code)
 
 int cli_db_error(const char *what, const struct kt_err *err)
 {
-    int code = err->code == KT_ENOMEM || err->code == KT_EINTERNAL ? CLI_EXIT_INTERNAL
-                                                                   : CLI_EXIT_DATA;
+    int code =
+        err->code == KT_ENOMEM || err->code == KT_EINTERNAL ? CLI_EXIT_INTERNAL : CLI_EXIT_DATA;
     const char *hint = db_hint(err->code);
     /* messages end without a full stop so that the hint can follow */
     char msg[KT_ERR_MSG_MAX];
@@ -117,9 +117,8 @@ static size_t distance(const char *a, const char *b)
         d[0][j] = j;
     for (size_t i = 1; i <= la; i++) {
         for (size_t j = 1; j <= lb; j++) {
-            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1])
-                              ? 0
-                              : 1;
+            size_t cost =
+                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
             size_t best = d[i - 1][j] + 1;
             if (d[i][j - 1] + 1 < best)
                 best = d[i][j - 1] + 1;
@@ -166,8 +165,8 @@ static int is_option(const char *a)
     return a[0] == '-' && a[1] != '\0' && !isdigit((unsigned char)a[1]);
 }
 
-int cli_parse_opts(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
-                   size_t nopts, char **pos, size_t maxpos, size_t *npos)
+int cli_parse_opts(const char *cmd, int argc, char **argv, const struct cli_opt *opts, size_t nopts,
+                   char **pos, size_t maxpos, size_t *npos)
 {
     int only_pos = 0;
     *npos = 0;
@@ -201,10 +200,10 @@ int cli_parse_opts(const char *cmd, int argc, char **argv, const struct cli_opt 
                 names[nn++] = opts[k].name;
             const char *s = cli_suggest(word, names, nn);
             if (s)
-                return cli_error(CLI_EXIT_USAGE,
-                                 "'%s' has no option '%s'; did you mean '--%s'?", cmd, a, s);
-            return cli_error(CLI_EXIT_USAGE, "'%s' has no option '%s'; see 'kontor help %s'",
-                             cmd, a, cmd);
+                return cli_error(CLI_EXIT_USAGE, "'%s' has no option '%s'; did you mean '--%s'?",
+                                 cmd, a, s);
+            return cli_error(CLI_EXIT_USAGE, "'%s' has no option '%s'; see 'kontor help %s'", cmd,
+                             a, cmd);
         }
         if (!o->value) {
             if (name[len] == '=')
@@ -218,8 +217,9 @@ int cli_parse_opts(const char *cmd, int argc, char **argv, const struct cli_opt 
         } else if (i + 1 < argc) {
             *o->value = argv[++i];
         } else {
-            return cli_error(CLI_EXIT_USAGE, "option --%s of '%s' needs a value; see 'kontor "
-                                             "help %s'",
+            return cli_error(CLI_EXIT_USAGE,
+                             "option --%s of '%s' needs a value; see 'kontor "
+                             "help %s'",
                              o->name, cmd, cmd);
         }
         if (o->set)

@@ -24,7 +24,7 @@ enum cli_exit {
     CLI_EXIT_NO = 1,       /* the answer is no: invalid value, pending migrations */
     CLI_EXIT_USAGE = 2,    /* unknown command or option, bad argument or setting */
     CLI_EXIT_DATA = 3,     /* database or data directory unavailable, corrupt, read-only */
-    CLI_EXIT_INTERNAL = 4, /* a bug or out of memory */
+    CLI_EXIT_INTERNAL = 4, /* a bug, out of memory, stdout not writable */
 };
 
 /* State shared by every command. */
@@ -41,8 +41,8 @@ struct cli_command {
     const char *help;    /* paragraphs for `kontor help NAME` */
     /* argv[0] is the command name; global flags are already removed. */
     int (*run)(struct cli *cli, int argc, char **argv);
-    int needs_db;   /* works on an existing database (said in its help) */
-    int no_config;  /* runs without reading the configuration (help) */
+    int needs_db;  /* works on an existing database (said in its help) */
+    int no_config; /* runs without reading the configuration (help) */
 };
 
 /* An option of one command: --name, or --name VALUE when value != NULL. */
@@ -59,8 +59,8 @@ struct cli_opt {
  * positional. Returns 0, or CLI_EXIT_USAGE after printing why (unknown
  * option with a suggestion, missing value, too many arguments).
  */
-int cli_parse_opts(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
-                   size_t nopts, char **pos, size_t maxpos, size_t *npos);
+int cli_parse_opts(const char *cmd, int argc, char **argv, const struct cli_opt *opts, size_t nopts,
+                   char **pos, size_t maxpos, size_t *npos);
 
 /*
  * Opens the database named by the configuration into cli->st; it must

@@ -46,8 +46,7 @@ int cli_cmd_validate(struct cli *cli, int argc, char **argv)
             kinds[i] = validators[i].kind;
         const char *s = cli_suggest(pos[0], kinds, NVALIDATORS);
         if (s)
-            return cli_error(CLI_EXIT_USAGE, "cannot validate '%s'; did you mean '%s'?", pos[0],
-                             s);
+            return cli_error(CLI_EXIT_USAGE, "cannot validate '%s'; did you mean '%s'?", pos[0], s);
         return cli_error(CLI_EXIT_USAGE,
                          "cannot validate '%s'; the kinds are nip, regon, vat, iban, nrb, ean",
                          pos[0]);
@@ -58,9 +57,8 @@ int cli_cmd_validate(struct cli *cli, int argc, char **argv)
     if (bad != 0 && bad != KT_EINVAL)
         return cli_error(cli_exit_for(bad), "%s", err.msg);
     if (cli->json) {
-        rc = cli_print_json(json_pack("{s:s, s:s, s:b, s:s?}", "kind", validators[k].kind,
-                                      "value", pos[1], "valid", bad == 0, "reason",
-                                      bad ? err.msg : NULL));
+        rc = cli_print_json(json_pack("{s:s, s:s, s:b, s:s?}", "kind", validators[k].kind, "value",
+                                      pos[1], "valid", bad == 0, "reason", bad ? err.msg : NULL));
         if (rc != 0)
             return rc;
     } else if (bad == 0) {

@@ -76,8 +76,7 @@ static int read_migrations(struct cli *cli, struct mig_state *ms, const char *sh
     ms->info = calloc(store_migrations_count + 1, sizeof *ms->info);
     if (!ms->info)
         return cli_error(CLI_EXIT_INTERNAL, "out of memory");
-    if (store_migration_status(cli->st, ms->info, store_migrations_count + 1, &ms->n, &err) !=
-        0) {
+    if (store_migration_status(cli->st, ms->info, store_migrations_count + 1, &ms->n, &err) != 0) {
         char what[1200];
         snprintf(what, sizeof what, "cannot read the schema state of database %s", shown);
         return cli_db_error(what, &err);
@@ -129,9 +128,8 @@ static int migrate(struct cli *cli, const char *shown, json_t *obj)
         if (!after.info[i].applied || (i < before.n && before.info[i].applied))
             continue;
         if (list)
-            json_array_append_new(list, json_pack("{s:i, s:s}", "version",
-                                                  after.info[i].version, "name",
-                                                  after.info[i].name));
+            json_array_append_new(list, json_pack("{s:i, s:s}", "version", after.info[i].version,
+                                                  "name", after.info[i].name));
         else
             printf("applied migration %04d %s\n", after.info[i].version, after.info[i].name);
     }
@@ -187,8 +185,7 @@ int cli_cmd_init(struct cli *cli, int argc, char **argv)
         json_object_set_new(obj, "data_dir", json_string(dir));
         json_object_set_new(obj, "data_dir_created", json_boolean(created));
     } else {
-        printf(created ? "created data directory %s\n" : "data directory %s already exists\n",
-               dir);
+        printf(created ? "created data directory %s\n" : "data directory %s already exists\n", dir);
     }
 
     int db_created = 0;
@@ -274,15 +271,15 @@ static int db_status(struct cli *cli, const char *shown)
                 list, json_pack("{s:i, s:s, s:b, s:s?}", "version", ms.info[i].version, "name",
                                 ms.info[i].name, "applied", ms.info[i].applied, "applied_at",
                                 ms.info[i].applied ? ms.info[i].applied_at : NULL));
-        json_t *jobs = have_jobs ? json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "pending",
-                                             (json_int_t)js.pending, "due", (json_int_t)js.due,
-                                             "running", (json_int_t)js.running, "done",
-                                             (json_int_t)js.done, "dead", (json_int_t)js.dead,
-                                             "events", (json_int_t)js.events)
-                                 : json_null();
-        rc = cli_print_json(json_pack("{s:s, s:s, s:o*, s:i, s:o*}", "database", shown,
-                                      "driver", store_driver_name(cli->st), "migrations", list,
-                                      "pending", (int)pending, "jobs", jobs));
+        json_t *jobs = have_jobs
+                           ? json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "pending",
+                                       (json_int_t)js.pending, "due", (json_int_t)js.due, "running",
+                                       (json_int_t)js.running, "done", (json_int_t)js.done, "dead",
+                                       (json_int_t)js.dead, "events", (json_int_t)js.events)
+                           : json_null();
+        rc = cli_print_json(json_pack("{s:s, s:s, s:o*, s:i, s:o*}", "database", shown, "driver",
+                                      store_driver_name(cli->st), "migrations", list, "pending",
+                                      (int)pending, "jobs", jobs));
     } else {
         printf("database %s (%s)\n", shown, store_driver_name(cli->st));
         for (size_t i = 0; i < ms.n; i++)
@@ -328,8 +325,8 @@ int cli_cmd_db(struct cli *cli, int argc, char **argv)
     }
     const char *s = cli_suggest(pos[0], subs, sizeof subs / sizeof subs[0]);
     if (s)
-        return cli_error(CLI_EXIT_USAGE, "'db %s' is not a command; did you mean 'db %s'?",
-                         pos[0], s);
+        return cli_error(CLI_EXIT_USAGE, "'db %s' is not a command; did you mean 'db %s'?", pos[0],
+                         s);
     return cli_error(CLI_EXIT_USAGE, "'db %s' is not a command; use 'db migrate' or 'db status'",
                      pos[0]);
 }

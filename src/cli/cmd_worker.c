@@ -32,8 +32,8 @@ static int print_once(struct cli *cli, int ran, const struct jobs_stats *js)
 {
     if (cli->json)
         return cli_print_json(json_pack("{s:i, s:I, s:I, s:I}", "ran", ran, "pending",
-                                        (json_int_t)js->pending, "due", (json_int_t)js->due,
-                                        "dead", (json_int_t)js->dead));
+                                        (json_int_t)js->pending, "due", (json_int_t)js->due, "dead",
+                                        (json_int_t)js->dead));
     printf("ran %d job%s; %lld pending (%lld due now), %lld dead\n", ran, ran == 1 ? "" : "s",
            (long long)js->pending, (long long)js->due, (long long)js->dead);
     return CLI_EXIT_OK;

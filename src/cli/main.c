@@ -111,11 +111,10 @@ static int unknown_command(const char *name)
         names[i] = commands[i].name;
     const char *s = cli_suggest(name, names, NCOMMANDS);
     if (s)
-        return cli_error(CLI_EXIT_USAGE, "'%s' is not a kontor command; did you mean '%s'?",
-                         name, s);
+        return cli_error(CLI_EXIT_USAGE, "'%s' is not a kontor command; did you mean '%s'?", name,
+                         s);
     return cli_error(CLI_EXIT_USAGE,
-                     "'%s' is not a kontor command; run 'kontor help' to see the commands",
-                     name);
+                     "'%s' is not a kontor command; run 'kontor help' to see the commands", name);
 }
 
 static const char global_help[] =
@@ -133,7 +132,7 @@ static const char global_help[] =
     "  1  the answer is no: the value is invalid, migrations are pending\n"
     "  2  usage error: unknown command or option, bad argument or setting\n"
     "  3  database or data directory error: unreachable, missing, corrupt, read-only\n"
-    "  4  internal error: a bug or out of memory\n"
+    "  4  internal error: a bug, out of memory, or output that cannot be written\n"
     "\n"
     "Settings come from --flags, then KONTOR_SECTION_KEY environment variables,\n"
     "then kontor.ini, then built-in defaults; 'kontor help config' lists them.\n";
@@ -157,8 +156,8 @@ static void print_overview(FILE *f)
 
 static void print_command_help(const struct cli_command *c)
 {
-    printf("Usage: kontor %s%s%s\n\n%s\n%s", c->name, *c->usage ? " " : "", c->usage,
-           c->summary, c->help);
+    printf("Usage: kontor %s%s%s\n\n%s\n%s", c->name, *c->usage ? " " : "", c->usage, c->summary,
+           c->help);
     if (c->needs_db)
         printf("Uses the database named by --db, which 'kontor init' creates.\n");
 }
@@ -173,9 +172,8 @@ static void print_config_help(void)
     for (size_t i = 0; i < n; i++) {
         char env[64];
         kt_config_env_name(env, sizeof env, k[i].section, k[i].key);
-        printf("[%s] %s\n    %s\n    env %s%s%s; default %s", k[i].section, k[i].key,
-               k[i].help, k[i].env_alias ? k[i].env_alias : "", k[i].env_alias ? " or " : "",
-               env, k[i].def);
+        printf("[%s] %s\n    %s\n    env %s%s%s; default %s", k[i].section, k[i].key, k[i].help,
+               k[i].env_alias ? k[i].env_alias : "", k[i].env_alias ? " or " : "", env, k[i].def);
         if (k[i].type == KT_CONFIG_INT)
             printf("; %lld to %lld", k[i].min, k[i].max);
         else if (k[i].type == KT_CONFIG_CHOICE)
@@ -216,7 +214,12 @@ static int cmd_version(struct cli *cli, int argc, char **argv)
     int rc = cli_parse_opts("version", argc, argv, NULL, 0, pos, 0, &npos);
     if (rc != 0)
         return rc;
-    const struct store_driver *drivers[] = {&store_sqlite_driver, &store_postgres_driver};
+    const struct store_driver *drivers[] = {
+        &store_sqlite_driver,
+#ifdef KT_HAVE_POSTGRES
+        &store_postgres_driver,
+#endif
+    };
     size_t nd = sizeof drivers / sizeof drivers[0];
     if (cli->json) {
         json_t *list = json_array();
@@ -241,7 +244,7 @@ struct globals {
     int help;
 };
 
-static const char *const global_names[] = {"--config", "--db",   "--data",
+static const char *const global_names[] = {"--config", "--db",        "--data",
                                            "--json",   "--log-level", "--help"};
 
 /*
@@ -273,8 +276,7 @@ static int take_global(int argc, char **argv, int *i, struct globals *g, int *ma
         if (a[len] != '\0')
             continue;
         if (*i + 1 >= argc)
-            return cli_error(CLI_EXIT_USAGE, "%s needs a value; see 'kontor help'",
-                             with_value[k]);
+            return cli_error(CLI_EXIT_USAGE, "%s needs a value; see 'kontor help'", with_value[k]);
         *slots[k] = argv[++*i];
         return 0;
     }
@@ -291,8 +293,7 @@ static int unknown_global(const char *a)
 {
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
-    const char *s =
-        cli_suggest(word, global_names, sizeof global_names / sizeof global_names[0]);
+    const char *s = cli_suggest(word, global_names, sizeof global_names / sizeof global_names[0]);
     if (s)
         return cli_error(CLI_EXIT_USAGE, "unknown option '%s'; did you mean '%s'?", a, s);
     return cli_error(CLI_EXIT_USAGE,
@@ -390,9 +391,9 @@ int main(int argc, char **argv)
     cli.json = g.json;
 
     if (g.log_level && kt_log_level_parse(g.log_level) < 0) {
-        rc = cli_error(CLI_EXIT_USAGE,
-                       "--log-level must be debug, info, warn, error or off, not '%s'",
-                       g.log_level);
+        rc =
+            cli_error(CLI_EXIT_USAGE,
+                      "--log-level must be debug, info, warn, error or off, not '%s'", g.log_level);
         goto out;
     }
     if (g.log_level)
@@ -427,7 +428,7 @@ out:
         store_close(cli.st);
     kt_config_free(cli.cfg);
     free(cargv);
-    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_EXIT_OK)
         rc = cli_error(CLI_EXIT_INTERNAL, "cannot write the output: %s", strerror(errno));
     return rc;
 }

@@ -126,6 +126,16 @@ def group_basic(tmp):
     check(r.rc == 0 and r.out.startswith("Usage: kontor worker [--once]"),
           "COMMAND -h prints that command's help", r)
 
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([KONTOR, "help"], stdout=full, stderr=subprocess.PIPE,
+                               env=clean_env(), cwd=tmp, timeout=60)
+        err = p.stderr.decode()
+        check(p.returncode == 4 and err.startswith("kontor: cannot write the output") and
+              err.count("\n") == 1, "output to a full disk: exit 4", f"exit {p.returncode} {err}")
+    else:
+        check(True, "output to a full disk # SKIP no /dev/full")
+
     r = Run(["version"], tmp)
     check(r.rc == 0 and r.out.startswith("kontor 0.1.0\n") and
           "store drivers: sqlite postgres" in r.out, "version names version and drivers", r)

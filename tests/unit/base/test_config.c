@@ -332,8 +332,8 @@ static void test_bool_spellings(void **state)
     const struct {
         const char *text;
         int want;
-    } cases[] = {{"true", 1}, {"YES", 1}, {"On", 1}, {"1", 1},
-                 {"false", 0}, {"no", 0}, {"OFF", 0}, {"0", 0}};
+    } cases[] = {{"true", 1},  {"YES", 1}, {"On", 1},  {"1", 1},
+                 {"false", 0}, {"no", 0},  {"OFF", 0}, {"0", 0}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         setenv("KONTOR_OUTPUT_JSON", cases[i].text, 1);
         struct kt_config *cfg;
@@ -364,7 +364,8 @@ static void test_bad_choice(void **state)
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, p, &err), KT_EINVAL);
-    assert_non_null(strstr(err.msg, "line 2: [log] level must be one of debug|info|warn|error|off"));
+    assert_non_null(
+        strstr(err.msg, "line 2: [log] level must be one of debug|info|warn|error|off"));
 }
 
 static void test_empty_string_value_rejected(void **state)
@@ -429,8 +430,7 @@ static void test_set_rejects_bad_value_naming_flag(void **state)
     struct kt_config *cfg;
     struct kt_err err;
     assert_int_equal(kt_config_load(&cfg, NULL, &err), 0);
-    assert_int_equal(kt_config_set(cfg, "log", "level", "chatty", "--log-level", &err),
-                     KT_EINVAL);
+    assert_int_equal(kt_config_set(cfg, "log", "level", "chatty", "--log-level", &err), KT_EINVAL);
     assert_non_null(strstr(err.msg, "--log-level must be one of"));
     assert_int_equal(kt_config_set(cfg, "data", "dir", "", "--data", &err), KT_EINVAL);
     assert_string_equal(err.msg, "--data must not be empty");
