@@ -16,8 +16,11 @@
  * rewritten to $1 $2 ... for PostgreSQL. Never build SQL from user text.
  *
  * Errors map to KT_E* codes: unique violation -> KT_EEXIST, foreign key ->
- * KT_EFOREIGN, serialization failure / deadlock / SQLITE_BUSY -> KT_ECONFLICT
- * or KT_EBUSY, connection trouble -> KT_EUNAVAIL.
+ * KT_EFOREIGN, serialization failure / deadlock -> KT_ECONFLICT,
+ * SQLITE_BUSY/LOCKED / lock_not_available -> KT_EBUSY, connection trouble
+ * -> KT_EUNAVAIL, a file that is not a database -> KT_ECORRUPT, SQL the
+ * database rejects -> KT_EINVAL. Bind functions return a code only (no
+ * message): KT_EINVAL for an index the statement does not have.
  */
 #ifndef KT_STORE_H
 #define KT_STORE_H
