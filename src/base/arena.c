@@ -15,7 +15,7 @@ struct kt_arena_block {
 };
 
 #define BLOCK_MIN 8192
-#define ALIGN (sizeof(max_align_t))
+#define ALIGN (_Alignof(max_align_t))
 
 void kt_arena_init(struct kt_arena *a, size_t limit)
 {

@@ -19,8 +19,8 @@ static void allocations_are_aligned_and_distinct(void **state)
     assert_non_null(q);
     assert_non_null(r);
     assert_true(p != q);
-    assert_int_equal((uintptr_t)q % sizeof(max_align_t), 0);
-    assert_int_equal((uintptr_t)r % sizeof(max_align_t), 0);
+    assert_int_equal((uintptr_t)q % _Alignof(max_align_t), 0);
+    assert_int_equal((uintptr_t)r % _Alignof(max_align_t), 0);
     *r = 1.5L;
     memset(q, 'x', 3);
     assert_true(*r == 1.5L);
