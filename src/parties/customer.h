@@ -37,14 +37,14 @@
 #include "base/err.h"
 #include "store/store.h"
 
-#define PARTIES_CODE_MAX 32        /* customer code: letters, digits, . _ - / */
-#define PARTIES_NAME_MAX 200       /* names, streets, bank names (bytes of UTF-8) */
+#define PARTIES_CODE_MAX 32  /* customer code: letters, digits, . _ - / */
+#define PARTIES_NAME_MAX 200 /* names, streets, bank names (bytes of UTF-8) */
 #define PARTIES_CITY_MAX 100
 #define PARTIES_POSTAL_MAX 16
-#define PARTIES_TAX_ID_MAX 32      /* normalised NIP, VAT id or foreign id */
+#define PARTIES_TAX_ID_MAX 32 /* normalised NIP, VAT id or foreign id */
 #define PARTIES_EMAIL_MAX 254
 #define PARTIES_PHONE_MAX 32
-#define PARTIES_LABEL_MAX 64       /* address label, contact role */
+#define PARTIES_LABEL_MAX 64 /* address label, contact role */
 #define PARTIES_IBAN_MAX 34
 #define PARTIES_NOTES_MAX 2000
 
@@ -56,10 +56,10 @@ enum parties_tax_kind {
 };
 
 enum parties_doc_type {
-    PARTIES_DOC_AUTO = 0,  /* only as an override: derive from country and VAT id */
-    PARTIES_DOC_DOMESTIC,  /* Polish VAT */
-    PARTIES_DOC_INTRA_EU,  /* intra-Community supply (WDT), 0 % */
-    PARTIES_DOC_EXPORT,    /* export outside the EU, 0 % */
+    PARTIES_DOC_AUTO = 0, /* only as an override: derive from country and VAT id */
+    PARTIES_DOC_DOMESTIC, /* Polish VAT */
+    PARTIES_DOC_INTRA_EU, /* intra-Community supply (WDT), 0 % */
+    PARTIES_DOC_EXPORT,   /* export outside the EU, 0 % */
 };
 
 enum parties_payment_method {
@@ -107,8 +107,8 @@ struct parties_customer {
      * PL, EU VAT id for EU members (and XI… for GB), foreign otherwise. */
     enum parties_tax_kind tax_id_kind;
     char tax_id[PARTIES_TAX_ID_MAX + 1];
-    char regon[15];     /* optional; 9 or 14 digits, Polish customers only */
-    char country[3];    /* ISO 3166-1 alpha-2, upper case; required */
+    char regon[15];  /* optional; 9 or 14 digits, Polish customers only */
+    char country[3]; /* ISO 3166-1 alpha-2, upper case; required */
     /* Overrides: "" / PARTIES_DOC_AUTO = use the default for the country. */
     char lang_override[3];
     char currency_override[4];
@@ -148,8 +148,8 @@ int parties_customer_create(struct store *st, struct parties_customer *c, struct
 /* KT_ENOTFOUND when there is no such customer. */
 int parties_customer_get(struct store *st, int64_t id, struct parties_customer *out,
                          struct kt_err *err);
-int parties_customer_get_by_code(struct store *st, const char *code,
-                                 struct parties_customer *out, struct kt_err *err);
+int parties_customer_get_by_code(struct store *st, const char *code, struct parties_customer *out,
+                                 struct kt_err *err);
 
 /*
  * Replaces every editable field of customer c->id (all but id, created_at
@@ -249,7 +249,7 @@ int parties_bank_account_list(struct store *st, int64_t customer_id, struct kt_a
  * KT_ENOTFOUND when no customer has it, KT_ECONFLICT when several
  * customers have it (the message lists their codes; a person must decide).
  */
-int parties_customer_find_by_iban(struct store *st, const char *iban,
-                                  struct parties_customer *out, struct kt_err *err);
+int parties_customer_find_by_iban(struct store *st, const char *iban, struct parties_customer *out,
+                                  struct kt_err *err);
 
 #endif
