@@ -317,7 +317,6 @@ out:
 
 int parties_tx(struct store *st, store_tx_fn fn, void *ctx, struct kt_err *err)
 {
-    if (store_in_tx(st))
-        return fn(st, ctx, err);
-    return store_tx(st, fn, ctx, err);
+    int rc = store_in_tx(st) ? fn(st, ctx, err) : store_tx(st, fn, ctx, err);
+    return rc == PARTIES_STALE ? KT_ECONFLICT : rc;
 }

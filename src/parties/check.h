@@ -62,6 +62,11 @@ int64_t parties_now_ms(void);
 int parties_emit(struct store *st, const char *type, const char *id_key, int64_t id,
                  const char *code, const char *change, struct kt_err *err);
 
+/* What a transaction function returns when the version it was given is
+ * stale (err already says so): store_tx then rolls back without retrying,
+ * which it would do for KT_ECONFLICT; parties_tx reports KT_ECONFLICT. */
+#define PARTIES_STALE 1
+
 /* Runs fn in the caller's open transaction if there is one (so a CSV
  * import can commit many records all or nothing), else in its own
  * store_tx. */

@@ -150,8 +150,9 @@ static int company_set_tx(struct store *st, void *ctx, struct kt_err *err)
     if (rc < 0)
         goto out;
     if (rc == STORE_DONE) {
-        rc = kt_err_set(err, KT_ECONFLICT,
-                        "company was changed by someone else; reload it and try again.");
+        kt_err_set(err, KT_ECONFLICT,
+                   "company was changed by someone else; reload it and try again.");
+        rc = PARTIES_STALE;
         goto out;
     }
     c->version = store_col_int64(s, 0);

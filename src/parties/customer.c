@@ -553,10 +553,11 @@ static int stale_or_missing(struct store *st, int64_t id, const char *code, stru
     int rc = parties_customer_get(st, id, &cur, err);
     if (rc < 0)
         return rc;
-    return kt_err_set(err, KT_ECONFLICT,
-                      "customer %s was changed by someone else (now version %lld); reload it "
-                      "and try again.",
-                      code != NULL && code[0] != '\0' ? code : cur.code, (long long)cur.version);
+    kt_err_set(err, KT_ECONFLICT,
+               "customer %s was changed by someone else (now version %lld); reload it and try "
+               "again.",
+               code != NULL && code[0] != '\0' ? code : cur.code, (long long)cur.version);
+    return PARTIES_STALE;
 }
 
 static int update_tx(struct store *st, void *ctx, struct kt_err *err)
@@ -806,11 +807,13 @@ static int owner_load(struct store *st, struct owner *o, struct kt_err *err)
         return rc;
     kt_strlcpy(o->code, c.code, sizeof o->code);
     memcpy(o->country, c.country, sizeof o->country);
-    if (o->version != 0 && o->version != c.version)
-        return kt_err_set(err, KT_ECONFLICT,
-                          "customer %s was changed by someone else (now version %lld); reload "
-                          "it and try again.",
-                          c.code, (long long)c.version);
+    if (o->version != 0 && o->version != c.version) {
+        kt_err_set(err, KT_ECONFLICT,
+                   "customer %s was changed by someone else (now version %lld); reload it and "
+                   "try again.",
+                   c.code, (long long)c.version);
+        return PARTIES_STALE;
+    }
     return 0;
 }
 
@@ -975,7 +978,7 @@ static int address_write_tx(struct store *st, void *ctx, struct kt_err *err)
     int64_t now = parties_now_ms();
     int rc;
 
-    if ((rc = owner_load(st, &x->o, err)) < 0 || (rc = address_check(&x->o, a, err)) < 0)
+    if ((rc = owner_load(st, &x->o, err)) != 0 || (rc = address_check(&x->o, a, err)) < 0)
         return rc;
     rc = exists(st,
                 "SELECT id FROM customer_addresses WHERE customer_id = ?1 AND label = ?2 "
@@ -1088,7 +1091,7 @@ static int remove_tx(struct store *st, void *ctx, struct kt_err *err)
     struct store_stmt *s = NULL;
     int rc;
 
-    if ((rc = owner_load(st, &x->o, err)) < 0)
+    if ((rc = owner_load(st, &x->o, err)) != 0)
         return rc;
     if ((rc = store_prepare(st, x->sql, &s, err)) < 0)
         return rc;
@@ -1248,7 +1251,7 @@ static int contact_write_tx(struct store *st, void *ctx, struct kt_err *err)
     struct store_stmt *s = NULL;
     int rc;
 
-    if ((rc = owner_load(st, &x->o, err)) < 0 || (rc = contact_check(&x->o, c, err)) < 0)
+    if ((rc = owner_load(st, &x->o, err)) != 0 || (rc = contact_check(&x->o, c, err)) < 0)
         return rc;
     if (x->adding)
         rc = store_prepare(st,
@@ -1367,7 +1370,7 @@ static int bank_add_tx(struct store *st, void *ctx, struct kt_err *err)
     struct store_stmt *s = NULL;
     int rc;
 
-    if ((rc = owner_load(st, &x->o, err)) < 0)
+    if ((rc = owner_load(st, &x->o, err)) != 0)
         return rc;
     if ((rc = parties_check_iban(b->iban, b->iban, sizeof b->iban, err)) < 0 ||
         (rc = parties_check_text("bank name", b->bank_name, 0, 0, b->bank_name, sizeof b->bank_name,
