@@ -68,16 +68,22 @@ struct catalog_product {
     struct catalog_text text[CATALOG_LANG_COUNT]; /* indexed by enum catalog_lang */
 };
 
+/* Checks a code (product or group): 1..CATALOG_CODE_MAX printable
+ * characters, valid UTF-8, no space at either end. KT_EINVAL with a
+ * message starting with `field`. */
+int catalog_code_check(const char *field, const char *code, struct kt_err *err);
+
 /* Clears p: no strings, weight unknown, no group, active, vat "23", unit "pcs". */
 void catalog_product_init(struct catalog_product *p);
 
 /*
  * Checks every field without touching the database; KT_EINVAL with a
  * message naming the field ("code: ...", "ean: ...", "vat: ...") on the
- * first bad one. Normalises nothing: callers pass canonical values (the
- * unit and VAT codes as stored, the EAN as digits) — catalog_product_create
- * accepts the same input and also normalises the unit ("szt." -> "pcs"),
- * VAT ("ZW" -> "zw", "23%" -> "23") and the CN code (spaces removed).
+ * first bad one. It accepts what create and update accept: the unit by code
+ * or name in any language ("szt." is stored as "pcs"), the VAT rate in any
+ * case and with a % sign ("ZW" is stored as "zw", "23%" as "23"), the CN
+ * code with spaces ("8544 49 95" is stored as "85444995"); an empty EAN,
+ * PKWiU or CN code means none.
  */
 int catalog_product_validate(const struct catalog_product *p, struct kt_err *err);
 
