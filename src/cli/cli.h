@@ -121,5 +121,7 @@ int cli_cmd_db(struct cli *cli, int argc, char **argv);
 int cli_cmd_worker(struct cli *cli, int argc, char **argv);
 int cli_cmd_validate(struct cli *cli, int argc, char **argv);
 int cli_cmd_words(struct cli *cli, int argc, char **argv);
+int cli_cmd_customer(struct cli *cli, int argc, char **argv);
+int cli_cmd_company(struct cli *cli, int argc, char **argv);
 
 #endif

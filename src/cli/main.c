@@ -92,6 +92,51 @@ static const struct cli_command commands[] = {
                 "\"lang\", \"words\"}, the amount as a decimal string.\n",
         .run = cli_cmd_words,
     },
+    {
+        .name = "customer",
+        .summary = "add, change, show and list customers (kontrahenci)",
+        .usage = "add|update|show|list|activate|deactivate|address|contact|bank|find-iban ...",
+        .help = "customer add CODE --name NAME --country CC [--tax-id ID] [field options]\n"
+                "customer update CODE [--code NEW] [field options]\n"
+                "customer show CODE            the record with addresses, contacts, accounts\n"
+                "customer list [TEXT] [--search TEXT] [--country CC] [--all]\n"
+                "              [--limit N] [--offset N]   prefix of code, name or NIP\n"
+                "customer activate|deactivate CODE\n"
+                "customer address add CODE --label L --street S --postal-code P --city C\n"
+                "              [--country CC] [--recipient R] [--default]\n"
+                "customer address remove CODE ID\n"
+                "customer contact add CODE --name N [--email E] [--phone P] [--role R]\n"
+                "customer contact remove CODE ID\n"
+                "customer bank add CODE IBAN [--bank-name B] | bank remove CODE ID\n"
+                "customer find-iban IBAN       the customer who owns a bank account\n"
+                "Field options: --name --country --tax-id --tax-kind nip|eu_vat|foreign|none\n"
+                "--regon --lang pl|en|de|auto --currency CUR|auto\n"
+                "--doc-type domestic|intra_eu|export|auto --payment-days N\n"
+                "--payment-method transfer|cash|cod|card --credit-limit AMOUNT|none\n"
+                "--street --postal-code --city --email (for documents) --notes.\n"
+                "Language, currency and document type follow the country and VAT id\n"
+                "unless set; 'auto' returns to the default. Exits 2 for a rejected value\n"
+                "(the message names the field), 1 for an unknown customer, a taken code\n"
+                "or a record changed by someone else. See docs/parties.md.\n",
+        .run = cli_cmd_customer,
+        .needs_db = 1,
+    },
+    {
+        .name = "company",
+        .summary = "show and set the own company, its bank accounts and logo",
+        .usage = "show | set [options] | bank add|remove ... | logo FILE",
+        .help = "company show\n"
+                "company set [--name N] [--nip NIP] [--regon R] [--street S]\n"
+                "            [--postal-code P] [--city C] [--country CC] [--warehouse CODE]\n"
+                "            [--lang pl|en|de] [--email-from-name N] [--email-from ADDR]\n"
+                "company bank add IBAN --currency CUR [--bank-name B] [--swift BIC] [--default]\n"
+                "company bank remove ID\n"
+                "company logo FILE             a PNG or JPEG of at most 2 MiB\n"
+                "The first set needs --name and --nip. The first account of a currency\n"
+                "is its default (printed on pro-formas); --default moves it.\n",
+        .run = cli_cmd_company,
+        .needs_db = 1,
+    },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
