@@ -55,9 +55,8 @@ static const struct {
     const char *name;
     enum kt_csv_encoding enc;
 } encodings[] = {
-    {"utf-8", KT_CSV_UTF8},         {"utf8", KT_CSV_UTF8},
-    {"windows-1250", KT_CSV_WINDOWS_1250}, {"cp1250", KT_CSV_WINDOWS_1250},
-    {"auto", KT_CSV_AUTO},
+    {"utf-8", KT_CSV_UTF8},          {"utf8", KT_CSV_UTF8}, {"windows-1250", KT_CSV_WINDOWS_1250},
+    {"cp1250", KT_CSV_WINDOWS_1250}, {"auto", KT_CSV_AUTO},
 };
 
 int kt_csv_encoding_parse(const char *s, enum kt_csv_encoding *out, struct kt_err *err)
@@ -401,9 +400,9 @@ static int start(struct kt_csv_reader *r)
         r->decided = KT_CSV_UTF8;
         r->done = 3;
     }
-    r->delim = r->opt.delimiter ? r->opt.delimiter
-                                : detect_delimiter(r->chunk + r->chunk_pos,
-                                                   r->chunk_len - r->chunk_pos);
+    r->delim = r->opt.delimiter
+                   ? r->opt.delimiter
+                   : detect_delimiter(r->chunk + r->chunk_pos, r->chunk_len - r->chunk_pos);
     csv_set_delim(&r->p, (unsigned char)r->delim);
     return 0;
 }

@@ -65,11 +65,11 @@ struct kt_csv_options {
 };
 
 struct kt_csv_record {
-    long line;            /* line of the record's first byte */
-    long last_line;       /* line of its last byte (> line with line breaks in quotes) */
-    size_t n;             /* number of fields, >= 1 */
+    long line;                /* line of the record's first byte */
+    long last_line;           /* line of its last byte (> line with line breaks in quotes) */
+    size_t n;                 /* number of fields, >= 1 */
     const char *const *field; /* n NUL-terminated UTF-8 strings */
-    const size_t *len;    /* their lengths in bytes */
+    const size_t *len;        /* their lengths in bytes */
 };
 
 struct kt_csv_reader;

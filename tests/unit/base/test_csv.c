@@ -124,8 +124,7 @@ static void multiline_record_spans_lines(void **state)
 
 static void cp1250_golden(void **state)
 {
-    struct kt_csv_reader *r =
-        open_or_fail(data_path("pl_cp1250.csv"), KT_CSV_WINDOWS_1250, 0);
+    struct kt_csv_reader *r = open_or_fail(data_path("pl_cp1250.csv"), KT_CSV_WINDOWS_1250, 0);
     expect_record(r, 1, 3, "code", "name", "note");
     expect_record(r, 2, 3, "P1", "Żółw ogrodowy", note_p1);
     expect_record(r, 3, 3, "P2", "Wkręt do drewna 4x40", "linia pierwsza\r\nlinia druga");
@@ -425,8 +424,8 @@ static void writer_quotes_as_rfc4180(void **state)
 static void writer_output_reads_back(void **state)
 {
     static const char *const fields[] = {
-        "plain", "", " spaced ", "quote \" inside", "\"", "comma,semi;", "cr\r\nlf\n",
-        "Żółw", "trailing\r", "=1+2", "tab\there",
+        "plain", "",           " spaced ", "quote \" inside", "\"", "comma,semi;", "cr\r\nlf\n",
+        "Żółw",  "trailing\r", "=1+2",     "tab\there",
     };
     size_t n = sizeof fields / sizeof fields[0];
     char path[] = "/tmp/kt-test-csv-rt.XXXXXX";
@@ -462,8 +461,8 @@ static void utf8_validator(void **state)
     assert_true(kt_csv_utf8_valid("Żółw €𝄞", strlen("Żółw €𝄞"), &bad));
     assert_false(kt_csv_utf8_valid("a\xC0\x80", 3, &bad)); /* overlong NUL */
     assert_int_equal(bad, 1);
-    assert_false(kt_csv_utf8_valid("\xE0\x80\xAF", 3, &bad)); /* overlong '/' */
-    assert_false(kt_csv_utf8_valid("\xED\xA0\x80", 3, &bad)); /* surrogate */
+    assert_false(kt_csv_utf8_valid("\xE0\x80\xAF", 3, &bad));     /* overlong '/' */
+    assert_false(kt_csv_utf8_valid("\xED\xA0\x80", 3, &bad));     /* surrogate */
     assert_false(kt_csv_utf8_valid("\xF4\x90\x80\x80", 4, &bad)); /* > U+10FFFF */
     assert_false(kt_csv_utf8_valid("ab\xC5", 3, &bad));           /* cut short */
     assert_int_equal(bad, 2);
