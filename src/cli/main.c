@@ -137,6 +137,59 @@ static const struct cli_command commands[] = {
         .run = cli_cmd_company,
         .needs_db = 1,
     },
+    {
+        .name = "warehouse",
+        .summary = "add and list warehouses",
+        .usage = "add CODE --name NAME [...] | list [--all]",
+        .help = "warehouse add CODE --name NAME [--street S] [--postal-code P] [--city C]\n"
+                "              [--country CC] [--inactive]\n"
+                "warehouse list [--all]        active warehouses (--all: inactive too)\n"
+                "Codes are letters, digits, '-', '_' and '.'. See docs/stock.md.\n",
+        .run = cli_cmd_warehouse,
+        .needs_db = 1,
+    },
+    {
+        .name = "stock",
+        .summary = "set, move, reserve and show stock; the stock ledger",
+        .usage = "set|adjust|move|reserve|release|issue|show|ledger|allow-negative ...",
+        .help = "stock set PRODUCT WAREHOUSE QTY [--reason set|import]   count: set on hand\n"
+                "stock adjust PRODUCT WAREHOUSE DELTA\n"
+                "              [--reason adjust|receipt|issue|return|import]\n"
+                "stock move PRODUCT FROM TO QTY                 between two warehouses\n"
+                "stock reserve|release|issue PRODUCT WAREHOUSE QTY\n"
+                "              issue consumes a reservation (on hand and reserved drop)\n"
+                "  every change takes [--doc REF] [--user NAME] (default $USER)\n"
+                "stock show PRODUCT [--at TIME]   per warehouse, total, available;\n"
+                "              --at 2026-11-28T10:00 (Warsaw time) rebuilds it from the ledger\n"
+                "stock ledger PRODUCT [--warehouse W] [--from TIME] [--to TIME] [--limit N]\n"
+                "stock allow-negative [on|off]   show or change whether stock may go below 0\n"
+                "Quantities take ',' or '.' as the decimal mark (\"2,5\"). Exits 1 when\n"
+                "there is not enough stock (nothing is changed) or for an unknown\n"
+                "product or warehouse, 2 for a bad value. See docs/stock.md.\n",
+        .run = cli_cmd_stock,
+        .needs_db = 1,
+    },
+    {
+        .name = "price",
+        .summary = "price lists, customer prices and terms; resolve a price",
+        .usage = "list add|show|default | set | customer | terms | resolve ...",
+        .help = "price list add CODE --name N --currency CUR [--basis net|gross] [--default]\n"
+                "price list show [CODE]        all lists, or one list with its items\n"
+                "price list default CODE       the default list of its currency\n"
+                "price set PRODUCT --list L --price 12,50 [--from DATE] [--to DATE]\n"
+                "              [--min-qty QTY]\n"
+                "price customer CUSTOMER PRODUCT --price P [--currency CUR] [--basis B]\n"
+                "              [--from DATE] [--to DATE]\n"
+                "price terms CUSTOMER [--list L|none] [--discount 5]\n"
+                "price resolve --product P [--customer C] [--qty Q] [--currency CUR]\n"
+                "              [--date DATE]   the price and where it came from\n"
+                "A customer's own price beats the customer's list (minus the discount),\n"
+                "which beats the default list of the currency. Exits 1 when there is\n"
+                "no price or for an unknown product, customer or list, 2 for a bad\n"
+                "value. See docs/prices.md.\n",
+        .run = cli_cmd_price,
+        .needs_db = 1,
+    },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
