@@ -14,8 +14,7 @@
 
 /* ---- small things ---- */
 
-static const char *const basis_names[] = {[PRICE_BASIS_NET] = "net",
-                                          [PRICE_BASIS_GROSS] = "gross"};
+static const char *const basis_names[] = {[PRICE_BASIS_NET] = "net", [PRICE_BASIS_GROSS] = "gross"};
 
 const char *price_basis_name(enum price_basis b)
 {
@@ -144,8 +143,8 @@ static int check_validity(const char *from, const char *to, struct kt_err *err)
     if (rc == 0)
         rc = check_date("valid to", to, err);
     if (rc == 0 && from[0] && to[0] && strcmp(from, to) > 0)
-        rc = kt_err_set(err, KT_EINVAL, "the price is valid to %s, before it is valid from %s",
-                        to, from);
+        rc = kt_err_set(err, KT_EINVAL, "the price is valid to %s, before it is valid from %s", to,
+                        from);
     return rc;
 }
 
@@ -254,8 +253,7 @@ int price_list_create(struct store *st, const struct price_list *pl, int64_t *id
     if (rc == 0 && c.pl.name[0] == '\0')
         rc = kt_err_set(err, KT_EINVAL, "price list %s needs a name", c.pl.code);
     if (rc == 0 && !price_basis_name(c.pl.basis))
-        rc = kt_err_set(err, KT_EINVAL, "price list %s: the basis must be net or gross",
-                        c.pl.code);
+        rc = kt_err_set(err, KT_EINVAL, "price list %s: the basis must be net or gross", c.pl.code);
     if (rc == 0)
         rc = check_currency(c.pl.currency, err);
     if (rc == 0)
@@ -265,8 +263,7 @@ int price_list_create(struct store *st, const struct price_list *pl, int64_t *id
     return rc;
 }
 
-int price_list_get(struct store *st, const char *code, struct price_list *out,
-                   struct kt_err *err)
+int price_list_get(struct store *st, const char *code, struct price_list *out, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
     int rc = store_prepare(st, "SELECT " LIST_COLUMNS " FROM price_lists WHERE code = ?1", &s, err);
@@ -741,7 +738,8 @@ static int find_list_price(struct store *st, int64_t list_id, int64_t product_id
                            &s, err);
     if (rc != 0)
         return rc;
-    if ((rc = store_bind_int64(s, 1, list_id)) != 0 || (rc = store_bind_text(s, 2, currency)) != 0 ||
+    if ((rc = store_bind_int64(s, 1, list_id)) != 0 ||
+        (rc = store_bind_text(s, 2, currency)) != 0 ||
         (rc = store_bind_int64(s, 3, product_id)) != 0 || (rc = store_bind_int64(s, 4, qty)) != 0 ||
         (rc = store_bind_text(s, 5, date)) != 0) {
         rc = kt_err_set(err, rc, "price: binding failed");
@@ -818,8 +816,7 @@ static int finish_list_quote(struct price_quote *q, int64_t discount, struct kt_
 }
 
 int price_resolve(struct store *st, int64_t customer_id, int64_t product_id, int64_t qty,
-                  const char *currency, kt_date date, struct price_quote *out,
-                  struct kt_err *err)
+                  const char *currency, kt_date date, struct price_quote *out, struct kt_err *err)
 {
     char cur[4], day[KT_DATE_ISO_SIZE], pcode[128], ccode[64] = "";
     struct price_terms terms = {0};

@@ -76,8 +76,7 @@ int price_list_create(struct store *st, const struct price_list *pl, int64_t *id
                       struct kt_err *err);
 
 /* KT_ENOTFOUND names the code / id. */
-int price_list_get(struct store *st, const char *code, struct price_list *out,
-                   struct kt_err *err);
+int price_list_get(struct store *st, const char *code, struct price_list *out, struct kt_err *err);
 int price_list_get_id(struct store *st, int64_t id, struct price_list *out, struct kt_err *err);
 
 /* Every list ordered by code; *out is malloc'd (free() it), NULL when *n is 0. */
@@ -91,10 +90,10 @@ struct price_item {
     int64_t id; /* output */
     int64_t price_list_id;
     int64_t product_id;
-    int64_t price;                     /* 1/10000, >= 0 */
-    char valid_from[PRICE_DATE_SIZE];  /* "" = since ever */
-    char valid_to[PRICE_DATE_SIZE];    /* "" = for ever; inclusive */
-    int64_t min_qty;                   /* thousandths, >= 0; 0 = any quantity */
+    int64_t price;                    /* 1/10000, >= 0 */
+    char valid_from[PRICE_DATE_SIZE]; /* "" = since ever */
+    char valid_to[PRICE_DATE_SIZE];   /* "" = for ever; inclusive */
+    int64_t min_qty;                  /* thousandths, >= 0; 0 = any quantity */
 };
 
 /*
@@ -167,7 +166,7 @@ struct price_quote {
     int64_t list_price;                            /* before the discount */
     int64_t discount;                              /* applied, hundredths of a percent */
     int64_t min_qty;                               /* tier used (0 for a customer price) */
-    int64_t item_id; /* price_list_items.id or customer_prices.id */
+    int64_t item_id;                               /* price_list_items.id or customer_prices.id */
     char valid_from[PRICE_DATE_SIZE];
     char valid_to[PRICE_DATE_SIZE];
     /* "customer price", "price list RETAIL", "price list RETAIL − discount 5%" */
@@ -181,7 +180,6 @@ struct price_quote {
  * not exist; KT_EINVAL for an unknown currency or a negative qty.
  */
 int price_resolve(struct store *st, int64_t customer_id, int64_t product_id, int64_t qty,
-                  const char *currency, kt_date date, struct price_quote *out,
-                  struct kt_err *err);
+                  const char *currency, kt_date date, struct price_quote *out, struct kt_err *err);
 
 #endif

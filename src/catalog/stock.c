@@ -145,8 +145,8 @@ static int product_code(struct store *st, int64_t product_id, char *out, size_t 
                         struct kt_err *err)
 {
     int found;
-    int rc = lookup_code(st, "SELECT code FROM products WHERE id = ?1", product_id, out, n,
-                         &found, err);
+    int rc =
+        lookup_code(st, "SELECT code FROM products WHERE id = ?1", product_id, out, n, &found, err);
     if (rc == 0 && !found)
         rc = kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld",
                         (long long)product_id);
@@ -165,8 +165,8 @@ static int warehouse_code(struct store *st, int64_t warehouse_id, char *out, siz
     return rc;
 }
 
-static int load_names(struct store *st, int64_t product_id, int64_t warehouse_id,
-                      struct names *nm, struct kt_err *err)
+static int load_names(struct store *st, int64_t product_id, int64_t warehouse_id, struct names *nm,
+                      struct kt_err *err)
 {
     int rc = product_code(st, product_id, nm->product, sizeof nm->product, err);
     if (rc == 0)
@@ -390,8 +390,7 @@ static int check_origin(const struct stock_origin *origin, struct kt_err *err)
         return kt_err_set(err, KT_EINVAL, "the document reference is longer than %d bytes",
                           STOCK_DOC_REF_MAX);
     if (origin->user && strlen(origin->user) > STOCK_USER_MAX)
-        return kt_err_set(err, KT_EINVAL, "the user name is longer than %d bytes",
-                          STOCK_USER_MAX);
+        return kt_err_set(err, KT_EINVAL, "the user name is longer than %d bytes", STOCK_USER_MAX);
     return 0;
 }
 
@@ -519,20 +518,24 @@ static int run_change(struct store *st, struct change *c, struct stock_result *o
 static int check_positive(const char *what, int64_t qty, struct kt_err *err)
 {
     if (qty <= 0)
-        return kt_err_set(err, KT_EINVAL, "the quantity to %s must be greater than 0, not %s",
-                          what, qty_text(qty).s);
+        return kt_err_set(err, KT_EINVAL, "the quantity to %s must be greater than 0, not %s", what,
+                          qty_text(qty).s);
     return 0;
 }
 
 int stock_set(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-              enum stock_reason reason, const struct stock_origin *origin,
-              struct stock_result *out, struct kt_err *err)
+              enum stock_reason reason, const struct stock_origin *origin, struct stock_result *out,
+              struct kt_err *err)
 {
     if (reason != STOCK_REASON_SET && reason != STOCK_REASON_IMPORT)
         return kt_err_set(err, KT_EINVAL, "setting stock takes the reason set or import, not %s",
                           stock_reason_name(reason) ? stock_reason_name(reason) : "?");
-    struct change c = {.op = OP_SET, .product_id = product_id, .warehouse_id = warehouse_id,
-                       .qty = qty, .reason = reason, .origin = origin};
+    struct change c = {.op = OP_SET,
+                       .product_id = product_id,
+                       .warehouse_id = warehouse_id,
+                       .qty = qty,
+                       .reason = reason,
+                       .origin = origin};
     return run_change(st, &c, out, err);
 }
 
@@ -551,46 +554,57 @@ int stock_adjust(struct store *st, int64_t product_id, int64_t warehouse_id, int
         return kt_err_set(err, KT_EINVAL, "a stock adjustment of 0 changes nothing");
     if (delta == INT64_MIN)
         return kt_err_set(err, KT_EOVERFLOW, "the stock adjustment is too large");
-    struct change c = {.op = OP_ADJUST, .product_id = product_id, .warehouse_id = warehouse_id,
-                       .qty = delta, .reason = reason, .origin = origin};
+    struct change c = {.op = OP_ADJUST,
+                       .product_id = product_id,
+                       .warehouse_id = warehouse_id,
+                       .qty = delta,
+                       .reason = reason,
+                       .origin = origin};
     return run_change(st, &c, out, err);
 }
 
 int stock_reserve(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-                  const struct stock_origin *origin, struct stock_result *out,
-                  struct kt_err *err)
+                  const struct stock_origin *origin, struct stock_result *out, struct kt_err *err)
 {
     int rc = check_positive("reserve", qty, err);
     if (rc != 0)
         return rc;
-    struct change c = {.op = OP_RESERVE, .product_id = product_id,
-                       .warehouse_id = warehouse_id, .qty = qty,
-                       .reason = STOCK_REASON_RESERVE, .origin = origin};
+    struct change c = {.op = OP_RESERVE,
+                       .product_id = product_id,
+                       .warehouse_id = warehouse_id,
+                       .qty = qty,
+                       .reason = STOCK_REASON_RESERVE,
+                       .origin = origin};
     return run_change(st, &c, out, err);
 }
 
 int stock_release(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-                  const struct stock_origin *origin, struct stock_result *out,
-                  struct kt_err *err)
+                  const struct stock_origin *origin, struct stock_result *out, struct kt_err *err)
 {
     int rc = check_positive("release", qty, err);
     if (rc != 0)
         return rc;
-    struct change c = {.op = OP_RELEASE, .product_id = product_id,
-                       .warehouse_id = warehouse_id, .qty = qty,
-                       .reason = STOCK_REASON_RELEASE, .origin = origin};
+    struct change c = {.op = OP_RELEASE,
+                       .product_id = product_id,
+                       .warehouse_id = warehouse_id,
+                       .qty = qty,
+                       .reason = STOCK_REASON_RELEASE,
+                       .origin = origin};
     return run_change(st, &c, out, err);
 }
 
 int stock_issue(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-                const struct stock_origin *origin, struct stock_result *out,
-                struct kt_err *err)
+                const struct stock_origin *origin, struct stock_result *out, struct kt_err *err)
 {
     int rc = check_positive("issue", qty, err);
     if (rc != 0)
         return rc;
-    struct change c = {.op = OP_ISSUE, .product_id = product_id, .warehouse_id = warehouse_id,
-                       .qty = qty, .reason = STOCK_REASON_ISSUE, .origin = origin};
+    struct change c = {.op = OP_ISSUE,
+                       .product_id = product_id,
+                       .warehouse_id = warehouse_id,
+                       .qty = qty,
+                       .reason = STOCK_REASON_ISSUE,
+                       .origin = origin};
     return run_change(st, &c, out, err);
 }
 
@@ -606,8 +620,8 @@ struct move {
 static int move_in(struct store *st, struct move *m, int allow, struct kt_err *err)
 {
     int applied;
-    int rc = update_row(st, sql_adjust, m->product_id, m->to_id, m->qty, allow, &m->to, 0,
-                        &applied, err);
+    int rc = update_row(st, sql_adjust, m->product_id, m->to_id, m->qty, allow, &m->to, 0, &applied,
+                        err);
     if (rc == 0 && !applied)
         rc = kt_err_set(err, KT_EINTERNAL, "stock: the move into warehouse %lld found no row",
                         (long long)m->to_id);
@@ -650,8 +664,8 @@ static int move_tx(struct store *st, void *ctx, struct kt_err *err)
         if (to_first) {
             struct stock_result undo;
             int undone;
-            rc = update_row(st, sql_adjust, m->product_id, m->to_id, -m->qty, 1, &undo, 0,
-                            &undone, err);
+            rc = update_row(st, sql_adjust, m->product_id, m->to_id, -m->qty, 1, &undo, 0, &undone,
+                            err);
             if (rc != 0)
                 return rc;
         }
@@ -659,20 +673,19 @@ static int move_tx(struct store *st, void *ctx, struct kt_err *err)
         rc = read_row(st, m->product_id, m->from_id, &on_hand, &reserved, err);
         if (rc != 0)
             return rc;
-        return kt_err_set(err, KT_ELIMIT,
-                          "not enough stock of %s in %s to move to %s: available %s, asked %s",
-                          nm.product, nm.warehouse, to_code, qty_text(on_hand - reserved).s,
-                          qty_text(m->qty).s);
+        return kt_err_set(
+            err, KT_ELIMIT, "not enough stock of %s in %s to move to %s: available %s, asked %s",
+            nm.product, nm.warehouse, to_code, qty_text(on_hand - reserved).s, qty_text(m->qty).s);
     }
     if (!to_first && (rc = move_in(st, m, allow, err)) != 0)
         return rc;
     m->from.delta = -m->qty;
     m->to.delta = m->qty;
-    rc = write_ledger(st, m->product_id, m->from_id, 0, STOCK_REASON_MOVE, m->origin, &m->from,
-                      err);
+    rc =
+        write_ledger(st, m->product_id, m->from_id, 0, STOCK_REASON_MOVE, m->origin, &m->from, err);
     if (rc == 0)
-        rc = write_ledger(st, m->product_id, m->to_id, 0, STOCK_REASON_MOVE, m->origin, &m->to,
-                          err);
+        rc =
+            write_ledger(st, m->product_id, m->to_id, 0, STOCK_REASON_MOVE, m->origin, &m->to, err);
     if (rc == 0)
         rc = emit_changed(st, m->product_id, err);
     return rc;
@@ -689,8 +702,11 @@ int stock_move(struct store *st, int64_t product_id, int64_t from_warehouse_id,
         rc = check_origin(origin, err);
     if (rc != 0)
         return rc;
-    struct move m = {.product_id = product_id, .from_id = from_warehouse_id,
-                     .to_id = to_warehouse_id, .qty = qty, .origin = origin};
+    struct move m = {.product_id = product_id,
+                     .from_id = from_warehouse_id,
+                     .to_id = to_warehouse_id,
+                     .qty = qty,
+                     .origin = origin};
     rc = run_tx(st, move_tx, &m, err);
     if (rc == 0) {
         if (out_from)
@@ -703,15 +719,14 @@ int stock_move(struct store *st, int64_t product_id, int64_t from_warehouse_id,
 
 /* ---- reading ---- */
 
-int stock_get(struct store *st, int64_t product_id, int64_t warehouse_id,
-              struct stock_level *out, struct kt_err *err)
+int stock_get(struct store *st, int64_t product_id, int64_t warehouse_id, struct stock_level *out,
+              struct kt_err *err)
 {
     char pcode[128];
     memset(out, 0, sizeof *out);
     int rc = product_code(st, product_id, pcode, sizeof pcode, err);
     if (rc == 0)
-        rc = warehouse_code(st, warehouse_id, out->warehouse_code, sizeof out->warehouse_code,
-                            err);
+        rc = warehouse_code(st, warehouse_id, out->warehouse_code, sizeof out->warehouse_code, err);
     if (rc == 0)
         rc = read_row(st, product_id, warehouse_id, &out->on_hand, &out->reserved, err);
     if (rc != 0)
@@ -721,8 +736,7 @@ int stock_get(struct store *st, int64_t product_id, int64_t warehouse_id,
     return 0;
 }
 
-int stock_total(struct store *st, int64_t product_id, struct stock_level *out,
-                struct kt_err *err)
+int stock_total(struct store *st, int64_t product_id, struct stock_level *out, struct kt_err *err)
 {
     char pcode[128];
     memset(out, 0, sizeof *out);

@@ -89,18 +89,18 @@ void stock_set_clock(int64_t (*now_ms)(void));
 /*
  * Negative stock: when allowed, adjust, set and issue may take on_hand below
  * the reserved quantity and below zero, and a move may take more than is
- * available (reservations still never exceed what is available). Stored in kv_settings under "stock.allow_negative";
- * off unless set.
+ * available (reservations still never exceed what is available). Stored in kv_settings under
+ * "stock.allow_negative"; off unless set.
  */
 int stock_allow_negative_get(struct store *st, int *allowed, struct kt_err *err);
 int stock_allow_negative_set(struct store *st, int allowed, struct kt_err *err);
 
 /* The outcome of one change in one warehouse. */
 struct stock_result {
-    int64_t ledger_id;   /* stock_ledger.id of the row written */
-    int64_t delta;       /* on_hand change */
-    int64_t on_hand;     /* after the change */
-    int64_t reserved;    /* after the change */
+    int64_t ledger_id; /* stock_ledger.id of the row written */
+    int64_t delta;     /* on_hand change */
+    int64_t on_hand;   /* after the change */
+    int64_t reserved;  /* after the change */
 };
 
 /*
@@ -113,8 +113,8 @@ struct stock_result {
  * unknown product or warehouse. out may be NULL.
  */
 int stock_set(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-              enum stock_reason reason, const struct stock_origin *origin,
-              struct stock_result *out, struct kt_err *err);
+              enum stock_reason reason, const struct stock_origin *origin, struct stock_result *out,
+              struct kt_err *err);
 
 /*
  * Adds delta (non-zero, may be negative) to on_hand. reason is ADJUST,
@@ -137,21 +137,18 @@ int stock_move(struct store *st, int64_t product_id, int64_t from_warehouse_id,
 
 /* Reserves qty (> 0): never more than is available (KT_ELIMIT). */
 int stock_reserve(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-                  const struct stock_origin *origin, struct stock_result *out,
-                  struct kt_err *err);
+                  const struct stock_origin *origin, struct stock_result *out, struct kt_err *err);
 
 /* Gives back qty (> 0) of a reservation: at most what is reserved (KT_ELIMIT). */
 int stock_release(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-                  const struct stock_origin *origin, struct stock_result *out,
-                  struct kt_err *err);
+                  const struct stock_origin *origin, struct stock_result *out, struct kt_err *err);
 
 /*
  * Consumes qty (> 0) of a reservation: on_hand and reserved both drop by
  * qty (reason "issue"). At most what is reserved (KT_ELIMIT).
  */
 int stock_issue(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
-                const struct stock_origin *origin, struct stock_result *out,
-                struct kt_err *err);
+                const struct stock_origin *origin, struct stock_result *out, struct kt_err *err);
 
 /* Stock of one product in one warehouse. */
 struct stock_level {
@@ -166,12 +163,11 @@ struct stock_level {
  * The stock of a product in a warehouse; zeros when nothing was ever
  * booked there. KT_ENOTFOUND for an unknown product or warehouse.
  */
-int stock_get(struct store *st, int64_t product_id, int64_t warehouse_id,
-              struct stock_level *out, struct kt_err *err);
+int stock_get(struct store *st, int64_t product_id, int64_t warehouse_id, struct stock_level *out,
+              struct kt_err *err);
 
 /* Sums over all warehouses (warehouse_id 0, warehouse_code ""). */
-int stock_total(struct store *st, int64_t product_id, struct stock_level *out,
-                struct kt_err *err);
+int stock_total(struct store *st, int64_t product_id, struct stock_level *out, struct kt_err *err);
 
 /*
  * The stock of a product in every warehouse that has a stock row, ordered

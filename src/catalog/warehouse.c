@@ -13,9 +13,8 @@ int stock_warehouse_check_code(const char *code, struct kt_err *err)
     if (n == 0)
         return kt_err_set(err, KT_EINVAL, "a warehouse code is required, e.g. MAG1");
     if (n > STOCK_WAREHOUSE_CODE_MAX)
-        return kt_err_set(err, KT_EINVAL,
-                          "warehouse code '%.40s...' is longer than %d characters", code,
-                          STOCK_WAREHOUSE_CODE_MAX);
+        return kt_err_set(err, KT_EINVAL, "warehouse code '%.40s...' is longer than %d characters",
+                          code, STOCK_WAREHOUSE_CODE_MAX);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)code[i];
         if (!isalnum(c) && c != '-' && c != '_' && c != '.')
@@ -84,8 +83,7 @@ int stock_warehouse_create(struct store *st, const struct stock_warehouse *w, in
     }
     rc = store_step(s, err);
     if (rc == KT_EEXIST) {
-        rc = kt_err_set(err, KT_EEXIST, "warehouse %s exists already; pick another code",
-                        w->code);
+        rc = kt_err_set(err, KT_EEXIST, "warehouse %s exists already; pick another code", w->code);
         goto out;
     }
     if (rc < 0) {
@@ -128,8 +126,8 @@ int stock_warehouse_get(struct store *st, const char *code, struct stock_warehou
                         struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    int rc = store_prepare(st, "SELECT " WAREHOUSE_COLUMNS " FROM warehouses WHERE code = ?1", &s,
-                           err);
+    int rc =
+        store_prepare(st, "SELECT " WAREHOUSE_COLUMNS " FROM warehouses WHERE code = ?1", &s, err);
     if (rc != 0)
         return rc;
     if ((rc = store_bind_text(s, 1, code)) != 0) {
@@ -181,10 +179,9 @@ int stock_warehouse_list(struct store *st, int include_inactive, struct stock_wa
     size_t count = 0, cap = 0;
     *out = NULL;
     *n = 0;
-    int rc = store_prepare(st,
-                           "SELECT " WAREHOUSE_COLUMNS
-                           " FROM warehouses WHERE active = 1 OR ?1 = 1 ORDER BY code",
-                           &s, err);
+    int rc = store_prepare(
+        st, "SELECT " WAREHOUSE_COLUMNS " FROM warehouses WHERE active = 1 OR ?1 = 1 ORDER BY code",
+        &s, err);
     if (rc != 0)
         return rc;
     if ((rc = store_bind_int64(s, 1, include_inactive ? 1 : 0)) != 0) {

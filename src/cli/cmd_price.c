@@ -181,8 +181,8 @@ static int list_add(struct cli *cli, int argc, char **argv)
     const char *name = NULL, *currency = NULL, *basis = NULL;
     int is_default = 0, inactive = 0;
     const struct cli_opt opts[] = {
-        {.name = "name", .value = &name},         {.name = "currency", .value = &currency},
-        {.name = "basis", .value = &basis},       {.name = "default", .set = &is_default},
+        {.name = "name", .value = &name},       {.name = "currency", .value = &currency},
+        {.name = "basis", .value = &basis},     {.name = "default", .set = &is_default},
         {.name = "inactive", .set = &inactive},
     };
     char *pos[1];
@@ -194,8 +194,8 @@ static int list_add(struct cli *cli, int argc, char **argv)
         return cli_error(CLI_EXIT_USAGE, "usage: kontor price list add CODE --name NAME "
                                          "--currency PLN [--basis net|gross] [--default] "
                                          "[--inactive]");
-    struct price_list pl = {.basis = PRICE_BASIS_NET, .is_default = is_default,
-                            .active = !inactive};
+    struct price_list pl = {
+        .basis = PRICE_BASIS_NET, .is_default = is_default, .active = !inactive};
     struct kt_err err;
     kt_err_clear(&err);
     if (basis && price_basis_parse(basis, &pl.basis, &err) != 0)
@@ -259,8 +259,8 @@ static int list_show_one(struct cli *cli, const char *code)
     json_t *arr = cli->json ? json_array() : NULL;
     if (!cli->json)
         printf("price list %s (%s, %s, %s%s)\n%-16s %14s %10s %-10s %-10s\n", pl.code, pl.name,
-               pl.currency, price_basis_name(pl.basis), pl.is_default ? ", default" : "",
-               "product", "price", "min qty", "from", "to");
+               pl.currency, price_basis_name(pl.basis), pl.is_default ? ", default" : "", "product",
+               "price", "min qty", "from", "to");
     for (size_t i = 0; i < n; i++) {
         char pcode[64], price[40], mq[40];
         product_code(cli, items[i].product_id, pcode, sizeof pcode);
@@ -345,8 +345,8 @@ static int price_set_cmd(struct cli *cli, int argc, char **argv)
 {
     const char *list = NULL, *price_text = NULL, *from = NULL, *to = NULL, *min_qty = NULL;
     const struct cli_opt opts[] = {
-        {.name = "list", .value = &list}, {.name = "price", .value = &price_text},
-        {.name = "from", .value = &from}, {.name = "to", .value = &to},
+        {.name = "list", .value = &list},       {.name = "price", .value = &price_text},
+        {.name = "from", .value = &from},       {.name = "to", .value = &to},
         {.name = "min-qty", .value = &min_qty},
     };
     char *pos[1];
@@ -377,13 +377,13 @@ static int price_set_cmd(struct cli *cli, int argc, char **argv)
     price_str(it.price, price, sizeof price);
     qty_str(it.min_qty, mq, sizeof mq);
     if (cli->json)
-        return cli_print_json(json_pack(
-            "{s:s, s:s, s:s, s:s, s:o, s:s?, s:s?}", "product", pos[0], "list", pl.code,
-            "currency", pl.currency, "price", price, "min_qty", qty_json(it.min_qty),
-            "valid_from", it.valid_from[0] ? it.valid_from : NULL, "valid_to",
-            it.valid_to[0] ? it.valid_to : NULL));
-    printf("%s in price list %s: %s %s from quantity %s, valid %s to %s\n", pos[0], pl.code,
-           price, pl.currency, mq, it.valid_from[0] ? it.valid_from : "always",
+        return cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:o, s:s?, s:s?}", "product", pos[0],
+                                        "list", pl.code, "currency", pl.currency, "price", price,
+                                        "min_qty", qty_json(it.min_qty), "valid_from",
+                                        it.valid_from[0] ? it.valid_from : NULL, "valid_to",
+                                        it.valid_to[0] ? it.valid_to : NULL));
+    printf("%s in price list %s: %s %s from quantity %s, valid %s to %s\n", pos[0], pl.code, price,
+           pl.currency, mq, it.valid_from[0] ? it.valid_from : "always",
            it.valid_to[0] ? it.valid_to : "open");
     return CLI_EXIT_OK;
 }
@@ -394,8 +394,10 @@ static int price_customer_cmd(struct cli *cli, int argc, char **argv)
 {
     const char *price_text = NULL, *currency = NULL, *basis = NULL, *from = NULL, *to = NULL;
     const struct cli_opt opts[] = {
-        {.name = "price", .value = &price_text}, {.name = "currency", .value = &currency},
-        {.name = "basis", .value = &basis},      {.name = "from", .value = &from},
+        {.name = "price", .value = &price_text},
+        {.name = "currency", .value = &currency},
+        {.name = "basis", .value = &basis},
+        {.name = "from", .value = &from},
         {.name = "to", .value = &to},
     };
     char *pos[2];
@@ -431,11 +433,11 @@ static int price_customer_cmd(struct cli *cli, int argc, char **argv)
     char price[40];
     price_str(cp.price, price, sizeof price);
     if (cli->json)
-        return cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "customer",
-                                        c.code, "product", pos[1], "currency", cp.currency,
-                                        "price", price, "basis", price_basis_name(cp.basis),
-                                        "valid_from", cp.valid_from[0] ? cp.valid_from : NULL,
-                                        "valid_to", cp.valid_to[0] ? cp.valid_to : NULL));
+        return cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?}", "customer", c.code,
+                                        "product", pos[1], "currency", cp.currency, "price", price,
+                                        "basis", price_basis_name(cp.basis), "valid_from",
+                                        cp.valid_from[0] ? cp.valid_from : NULL, "valid_to",
+                                        cp.valid_to[0] ? cp.valid_to : NULL));
     printf("%s for customer %s: %s %s %s, valid %s to %s\n", pos[1], c.code, price, cp.currency,
            price_basis_name(cp.basis), cp.valid_from[0] ? cp.valid_from : "always",
            cp.valid_to[0] ? cp.valid_to : "open");
@@ -494,9 +496,9 @@ static int price_terms_cmd(struct cli *cli, int argc, char **argv)
         return domain_error("cannot format the discount", &err);
     }
     if (cli->json)
-        rc = cli_print_json(json_pack("{s:s, s:s?, s:s}", "customer", c.code, "price_list",
-                                      t.price_list_id ? pl.code : NULL, "discount",
-                                      kt_buf_str(&b)));
+        rc =
+            cli_print_json(json_pack("{s:s, s:s?, s:s}", "customer", c.code, "price_list",
+                                     t.price_list_id ? pl.code : NULL, "discount", kt_buf_str(&b)));
     else
         printf("customer %s: price list %s, discount %s%%\n", c.code,
                t.price_list_id ? pl.code : "none (the default list of the currency)",

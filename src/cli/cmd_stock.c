@@ -79,8 +79,8 @@ static int parse_time_ms(const char *text, const char *flag, int64_t *ms)
     struct kt_err err;
     kt_err_clear(&err);
     if (kt_time_parse_warsaw(text, &t, &err) != 0)
-        return cli_error(CLI_EXIT_USAGE, "%s: %s; write it as 2026-11-28T10:00 (Warsaw time)",
-                         flag, err.msg);
+        return cli_error(CLI_EXIT_USAGE, "%s: %s; write it as 2026-11-28T10:00 (Warsaw time)", flag,
+                         err.msg);
     *ms = (int64_t)t * 1000;
     return 0;
 }
@@ -142,8 +142,8 @@ static const char *default_user(const char *flag)
 static json_t *warehouse_json(const struct stock_warehouse *w)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "code", w->code, "name", w->name,
-                     "street", w->street, "postal_code", w->postal_code, "city", w->city,
-                     "country", w->country, "active", w->active);
+                     "street", w->street, "postal_code", w->postal_code, "city", w->city, "country",
+                     w->country, "active", w->active);
 }
 
 static int copy_field(char *dst, size_t n, const char *v, const char *flag)
@@ -166,8 +166,8 @@ static int warehouse_add(struct cli *cli, int argc, char **argv)
     };
     char *pos[1];
     size_t npos;
-    int rc = cli_parse_opts("warehouse add", argc, argv, opts, sizeof opts / sizeof opts[0], pos,
-                            1, &npos);
+    int rc = cli_parse_opts("warehouse add", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 1,
+                            &npos);
     if (rc != 0)
         return rc;
     if (npos != 1 || !name)
@@ -244,8 +244,9 @@ int cli_cmd_warehouse(struct cli *cli, int argc, char **argv)
         return warehouse_list(cli, argc - 1, argv + 1);
     const char *s = cli_suggest(argv[1], subs, sizeof subs / sizeof subs[0]);
     if (s)
-        return cli_error(CLI_EXIT_USAGE, "'warehouse %s' is not a command; did you mean "
-                                         "'warehouse %s'?",
+        return cli_error(CLI_EXIT_USAGE,
+                         "'warehouse %s' is not a command; did you mean "
+                         "'warehouse %s'?",
                          argv[1], s);
     return cli_error(CLI_EXIT_USAGE, "'warehouse %s' is not a command; use add or list", argv[1]);
 }
@@ -260,8 +261,7 @@ static json_t *result_json(const char *warehouse, const struct stock_result *r)
                      qty_json(r->on_hand - r->reserved));
 }
 
-static void print_result(const char *product, const char *warehouse,
-                         const struct stock_result *r)
+static void print_result(const char *product, const char *warehouse, const struct stock_result *r)
 {
     char d[40], h[40], res[40], a[40];
     qty_str(r->delta, d, sizeof d);
@@ -353,7 +353,8 @@ static int stock_change(struct cli *cli, size_t k, int argc, char **argv)
 static int stock_move_cmd(struct cli *cli, int argc, char **argv)
 {
     const char *doc = NULL, *user = NULL;
-    const struct cli_opt opts[] = {{.name = "doc", .value = &doc}, {.name = "user", .value = &user}};
+    const struct cli_opt opts[] = {{.name = "doc", .value = &doc},
+                                   {.name = "user", .value = &user}};
     char *pos[4];
     size_t npos;
     int rc = cli_parse_opts("stock move", argc, argv, opts, 2, pos, 4, &npos);
@@ -417,8 +418,8 @@ static int show_at(struct cli *cli, const char *code, int64_t pid, int64_t at)
     char when[KT_TIME_ISO_SIZE];
     time_str(at, when);
     if (!cli->json)
-        printf("%s at %s\n%-14s %12s %12s %12s\n", code, when, "warehouse", "on hand",
-               "reserved", "available");
+        printf("%s at %s\n%-14s %12s %12s %12s\n", code, when, "warehouse", "on hand", "reserved",
+               "available");
     int rc = CLI_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         struct stock_explanation ex;
@@ -478,8 +479,8 @@ static int stock_show(struct cli *cli, int argc, char **argv)
     if (cli->json) {
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < n; i++)
-            json_array_append_new(arr, level_json(lv[i].warehouse_code, lv[i].on_hand,
-                                                  lv[i].reserved));
+            json_array_append_new(arr,
+                                  level_json(lv[i].warehouse_code, lv[i].on_hand, lv[i].reserved));
         free(lv);
         return cli_print_json(json_pack("{s:s, s:o*, s:o}", "product", pos[0], "warehouses", arr,
                                         "total", level_json(NULL, total.on_hand, total.reserved)));
@@ -544,15 +545,14 @@ static int stock_ledger(struct cli *cli, int argc, char **argv)
         time_str(e->at, when);
         if (arr) {
             json_array_append_new(
-                arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:s?, s:s?}", "id",
-                               (json_int_t)e->id, "at", when, "at_ms", (json_int_t)e->at,
-                               "warehouse", e->warehouse_code, "reason",
-                               stock_reason_name(e->reason), "delta", qty_json(e->delta),
-                               "reserved_delta", qty_json(e->reserved_delta), "on_hand",
-                               qty_json(e->resulting_on_hand), "reserved",
-                               qty_json(e->resulting_reserved), "doc_ref",
-                               e->doc_ref[0] ? e->doc_ref : NULL, "user",
-                               e->user[0] ? e->user : NULL));
+                arr,
+                json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:s?, s:s?}", "id",
+                          (json_int_t)e->id, "at", when, "at_ms", (json_int_t)e->at, "warehouse",
+                          e->warehouse_code, "reason", stock_reason_name(e->reason), "delta",
+                          qty_json(e->delta), "reserved_delta", qty_json(e->reserved_delta),
+                          "on_hand", qty_json(e->resulting_on_hand), "reserved",
+                          qty_json(e->resulting_reserved), "doc_ref",
+                          e->doc_ref[0] ? e->doc_ref : NULL, "user", e->user[0] ? e->user : NULL));
             continue;
         }
         qty_str(e->delta, d, sizeof d);
@@ -603,8 +603,8 @@ static int stock_allow_negative_cmd(struct cli *cli, int argc, char **argv)
 
 int cli_cmd_stock(struct cli *cli, int argc, char **argv)
 {
-    static const char *const subs[] = {"set",  "adjust", "move",   "reserve",       "release",
-                                       "issue", "show",  "ledger", "allow-negative"};
+    static const char *const subs[] = {"set",   "adjust", "move",   "reserve",       "release",
+                                       "issue", "show",   "ledger", "allow-negative"};
     if (argc < 2 || argv[1][0] == '-')
         return cli_error(CLI_EXIT_USAGE, "'stock' needs a subcommand: set, adjust, move, "
                                          "reserve, release, issue, show, ledger or "

@@ -75,8 +75,8 @@ static int64_t new_list(const char *code, const char *currency, enum price_basis
 static void set_item(int64_t list, int64_t product, int64_t price, int64_t min_qty,
                      const char *from, const char *to)
 {
-    struct price_item it = {.price_list_id = list, .product_id = product, .price = price,
-                            .min_qty = min_qty};
+    struct price_item it = {
+        .price_list_id = list, .product_id = product, .price = price, .min_qty = min_qty};
     struct kt_err err;
     snprintf(it.valid_from, sizeof it.valid_from, "%s", from);
     snprintf(it.valid_to, sizeof it.valid_to, "%s", to);
@@ -88,8 +88,8 @@ static void set_item(int64_t list, int64_t product, int64_t price, int64_t min_q
 static void set_customer_price(int64_t customer, int64_t product, int64_t price,
                                const char *currency, const char *from, const char *to)
 {
-    struct price_customer_price cp = {.customer_id = customer, .product_id = product,
-                                      .price = price, .basis = PRICE_BASIS_NET};
+    struct price_customer_price cp = {
+        .customer_id = customer, .product_id = product, .price = price, .basis = PRICE_BASIS_NET};
     struct kt_err err;
     snprintf(cp.currency, sizeof cp.currency, "%s", currency);
     snprintf(cp.valid_from, sizeof cp.valid_from, "%s", from);
@@ -100,8 +100,7 @@ static void set_customer_price(int64_t customer, int64_t product, int64_t price,
 
 static void set_terms(int64_t customer, int64_t list, int64_t discount)
 {
-    struct price_terms t = {.customer_id = customer, .price_list_id = list,
-                            .discount = discount};
+    struct price_terms t = {.customer_id = customer, .price_list_id = list, .discount = discount};
     struct kt_err err;
     if (price_terms_set(fx.st, &t, &err) != 0)
         fail_msg("terms: %s", err.msg);
@@ -351,19 +350,18 @@ static void test_expired_customer_price_falls_back_to_list(void **state)
     assert_int_equal(q.price, 118750); /* 12,50 - 5 % = 11,875 */
     assert_string_equal(q.source_text, "price list WHOLESALE \xe2\x88\x92 discount 5%");
     /* not yet valid either */
-    assert_int_equal(quote(k1, p1, 1000, "PLN", "2025-12-31").source,
-                     PRICE_SOURCE_CUSTOMER_LIST);
+    assert_int_equal(quote(k1, p1, 1000, "PLN", "2025-12-31").source, PRICE_SOURCE_CUSTOMER_LIST);
 }
 
 static void test_discount_rounds_half_away_from_zero(void **state)
 {
     (void)state;
     int64_t whs = new_list("SCREWS", "PLN", PRICE_BASIS_NET, 0);
-    set_item(whs, p1, 125, 0, "", "");   /* 0,0125 zł */
-    set_item(whs, p2, 333, 0, "", "");   /* 0,0333 zł */
-    set_terms(k1, whs, 500);             /* 0,011875 -> 0,0119 */
+    set_item(whs, p1, 125, 0, "", ""); /* 0,0125 zł */
+    set_item(whs, p2, 333, 0, "", ""); /* 0,0333 zł */
+    set_terms(k1, whs, 500);           /* 0,011875 -> 0,0119 */
     assert_int_equal(quote(k1, p1, 1000, "PLN", "2026-11-28").price, 119);
-    set_terms(k1, whs, 250);             /* 0,0333 * 0,975 = 0,0324675 -> 0,0325 */
+    set_terms(k1, whs, 250); /* 0,0333 * 0,975 = 0,0324675 -> 0,0325 */
     struct price_quote q = quote(k1, p2, 1000, "PLN", "2026-11-28");
     assert_int_equal(q.price, 325);
     assert_string_equal(q.source_text, "price list SCREWS \xe2\x88\x92 discount 2.5%");

@@ -53,12 +53,13 @@ static int64_t insert_returning(struct store *st, const char *sql, const char *c
 
 int64_t stockfix_product(struct store *st, const char *code)
 {
-    return insert_returning(st,
-                            "INSERT INTO products (code, code_fold, unit, vat_rate, name_fold, "
-                            "search_text, created_at, updated_at) "
-                            "VALUES (?1, lower(?1), 'pcs', '23', lower(?1), ' ' || lower(?1) || ' ', "
-                            "0, 0) RETURNING id",
-                            code);
+    return insert_returning(
+        st,
+        "INSERT INTO products (code, code_fold, unit, vat_rate, name_fold, "
+        "search_text, created_at, updated_at) "
+        "VALUES (?1, lower(?1), 'pcs', '23', lower(?1), ' ' || lower(?1) || ' ', "
+        "0, 0) RETURNING id",
+        code);
 }
 
 int64_t stockfix_customer(struct store *st, const char *code)

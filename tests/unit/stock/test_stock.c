@@ -199,8 +199,8 @@ static void test_adjust_and_not_enough_stock(void **state)
     (void)state;
     struct kt_err err;
     struct stock_result r;
-    assert_int_equal(
-        stock_adjust(fx.st, prod, mag1, 3000, STOCK_REASON_RECEIPT, NULL, &r, &err), 0);
+    assert_int_equal(stock_adjust(fx.st, prod, mag1, 3000, STOCK_REASON_RECEIPT, NULL, &r, &err),
+                     0);
     assert_int_equal(r.on_hand, 3000);
     int64_t rows = ledger_rows(), events = stock_events();
     assert_int_equal(stock_adjust(fx.st, prod, mag1, -5000, STOCK_REASON_ISSUE, NULL, &r, &err),
@@ -209,8 +209,7 @@ static void test_adjust_and_not_enough_stock(void **state)
     assert_int_equal(ledger_rows(), rows);
     assert_int_equal(stock_events(), events);
     assert_int_equal(level(prod, mag1).on_hand, 3000);
-    assert_int_equal(
-        stock_adjust(fx.st, prod, mag1, -3000, STOCK_REASON_ISSUE, NULL, &r, &err), 0);
+    assert_int_equal(stock_adjust(fx.st, prod, mag1, -3000, STOCK_REASON_ISSUE, NULL, &r, &err), 0);
     assert_int_equal(r.on_hand, 0);
     assert_int_equal(r.delta, -3000);
 }
@@ -219,9 +218,8 @@ static void test_adjust_without_any_row_is_refused(void **state)
 {
     (void)state;
     struct kt_err err;
-    assert_int_equal(
-        stock_adjust(fx.st, prod2, mag3, -1500, STOCK_REASON_ADJUST, NULL, NULL, &err),
-        KT_ELIMIT);
+    assert_int_equal(stock_adjust(fx.st, prod2, mag3, -1500, STOCK_REASON_ADJUST, NULL, NULL, &err),
+                     KT_ELIMIT);
     assert_string_equal(err.msg, "not enough stock of P-002 in MAG3: available 0, asked 1.5");
     assert_int_equal(ledger_rows(), 0);
 }
@@ -239,15 +237,13 @@ static void test_negative_stock_when_allowed(void **state)
     assert_int_equal(stock_allow_negative_set(fx.st, 1, &err), 0);
     assert_int_equal(stock_allow_negative_get(fx.st, &allowed, &err), 0);
     assert_int_equal(allowed, 1);
-    assert_int_equal(stock_adjust(fx.st, prod, mag1, -2000, STOCK_REASON_ISSUE, NULL, &r, &err),
-                     0);
+    assert_int_equal(stock_adjust(fx.st, prod, mag1, -2000, STOCK_REASON_ISSUE, NULL, &r, &err), 0);
     assert_int_equal(r.on_hand, -2000);
     assert_int_equal(stock_set(fx.st, prod, mag1, -500, STOCK_REASON_SET, NULL, &r, &err), 0);
     assert_int_equal(r.delta, 1500);
     /* reservations never exceed what is available, even now */
     assert_int_equal(stock_reserve(fx.st, prod, mag1, 1000, NULL, NULL, &err), KT_ELIMIT);
-    assert_int_equal(stock_adjust(fx.st, prod, mag1, 600, STOCK_REASON_RECEIPT, NULL, &r, &err),
-                     0);
+    assert_int_equal(stock_adjust(fx.st, prod, mag1, 600, STOCK_REASON_RECEIPT, NULL, &r, &err), 0);
     assert_int_equal(r.on_hand, 100);
 }
 
@@ -273,8 +269,7 @@ static void test_zero_and_bad_arguments(void **state)
     memset(long_ref, 'x', sizeof long_ref - 1);
     long_ref[sizeof long_ref - 1] = '\0';
     struct stock_origin o = {.doc_ref = long_ref};
-    assert_int_equal(stock_set(fx.st, prod, mag1, 5, STOCK_REASON_SET, &o, NULL, &err),
-                     KT_EINVAL);
+    assert_int_equal(stock_set(fx.st, prod, mag1, 5, STOCK_REASON_SET, &o, NULL, &err), KT_EINVAL);
     assert_int_equal(ledger_rows(), 0);
     enum stock_reason r;
     assert_int_equal(stock_reason_parse("receipt", &r, &err), 0);
@@ -438,8 +433,9 @@ static void test_event_per_change_with_totals(void **state)
                      0);
     assert_int_equal(store_step(s, &err), STORE_ROW);
     char want[128];
-    snprintf(want, sizeof want, "{\"product_id\":%lld,\"total_on_hand\":5000,"
-                                "\"total_available\":3500}",
+    snprintf(want, sizeof want,
+             "{\"product_id\":%lld,\"total_on_hand\":5000,"
+             "\"total_available\":3500}",
              (long long)prod);
     assert_string_equal(store_col_text(s, 0), want);
     store_stmt_done(s);
@@ -452,8 +448,7 @@ static void test_change_joins_callers_transaction(void **state)
     assert_int_equal(store_begin(fx.st, &err), 0);
     assert_int_equal(stock_set(fx.st, prod, mag1, 4000, STOCK_REASON_SET, NULL, NULL, &err), 0);
     /* a refused change inside it leaves the transaction usable */
-    assert_int_equal(stock_move(fx.st, prod, mag1, mag2, 9000, NULL, NULL, NULL, &err),
-                     KT_ELIMIT);
+    assert_int_equal(stock_move(fx.st, prod, mag1, mag2, 9000, NULL, NULL, NULL, &err), KT_ELIMIT);
     assert_int_equal(stock_move(fx.st, prod, mag1, mag2, 1000, NULL, NULL, NULL, &err), 0);
     store_rollback(fx.st);
     /* rolled back together: no stock, no ledger, no event */
@@ -463,10 +458,8 @@ static void test_change_joins_callers_transaction(void **state)
 
     assert_int_equal(store_begin(fx.st, &err), 0);
     assert_int_equal(stock_set(fx.st, prod, mag1, 4000, STOCK_REASON_SET, NULL, NULL, &err), 0);
-    assert_int_equal(stock_move(fx.st, prod, mag1, mag2, 9000, NULL, NULL, NULL, &err),
-                     KT_ELIMIT);
-    assert_int_equal(stock_move(fx.st, prod, mag2, mag1, 9000, NULL, NULL, NULL, &err),
-                     KT_ELIMIT);
+    assert_int_equal(stock_move(fx.st, prod, mag1, mag2, 9000, NULL, NULL, NULL, &err), KT_ELIMIT);
+    assert_int_equal(stock_move(fx.st, prod, mag2, mag1, 9000, NULL, NULL, NULL, &err), KT_ELIMIT);
     assert_int_equal(stock_move(fx.st, prod, mag1, mag2, 1000, NULL, NULL, NULL, &err), 0);
     assert_int_equal(store_commit(fx.st, &err), 0);
     assert_int_equal(level(prod, mag1).on_hand, 3000);
