@@ -294,6 +294,8 @@ static int explain_write_error(int rc, const struct catalog_product *p, struct k
     return rc;
 }
 
+/* One single-row INSERT per language with a name: a multi-row statement
+ * would make SQLite keep a statement journal for the foreign key check. */
 static int write_texts(struct store *st, int64_t id, const struct catalog_product *p,
                        struct kt_err *err)
 {

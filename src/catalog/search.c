@@ -12,7 +12,7 @@
  * PostgreSQL COLLATE "C"). */
 #define RANGE_END "\xF4\x8F\xBF\xBF"
 
-#define MAX_WORDS 1024   /* distinct words indexed per product */
+#define MAX_WORDS 512 /* distinct words indexed per product (on the stack) */
 #define QUERY_WORDS 8    /* words of a query */
 
 struct word {
@@ -61,7 +61,7 @@ int catalog_search_text(const struct catalog_text text[CATALOG_LANG_COUNT], stru
     static const unsigned variants[] = {CATALOG_FOLD_WORDS,
                                         CATALOG_FOLD_WORDS | CATALOG_FOLD_UMLAUT_E};
     struct kt_buf all;
-    struct word *w = NULL;
+    struct word w[MAX_WORDS];
     size_t n;
     int rc = 0;
 
@@ -79,11 +79,6 @@ int catalog_search_text(const struct catalog_text text[CATALOG_LANG_COUNT], stru
     }
     if (rc < 0)
         goto out;
-    w = malloc(sizeof *w * MAX_WORDS);
-    if (!w) {
-        rc = kt_err_set(err, KT_ENOMEM, "out of memory indexing a product");
-        goto out;
-    }
     n = sort_unique(w, split_words(kt_buf_str(&all), w, MAX_WORDS));
     rc = kt_buf_addc(out, ' ');
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -94,57 +89,102 @@ int catalog_search_text(const struct catalog_text text[CATALOG_LANG_COUNT], stru
     if (rc < 0)
         kt_err_set(err, rc, "the search text does not fit in its buffer");
 out:
-    free(w);
     kt_buf_release(&all);
     return rc;
 }
 
-static int word_stmt(struct store *st, const char *sql, int64_t id, const struct word *w,
-                     struct kt_err *err)
+/* Appends words as a JSON array of strings. Folded words hold only
+ * letters and digits (no quotes, backslashes or control characters), so
+ * they need no escaping. */
+static int json_words(struct kt_buf *out, const struct word *w, size_t n)
 {
+    int rc = kt_buf_addc(out, '[');
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = kt_buf_adds(out, i ? ",\"" : "\"");
+        if (rc == 0)
+            rc = kt_buf_add(out, w[i].p, w[i].n);
+        if (rc == 0)
+            rc = kt_buf_addc(out, '"');
+    }
+    return rc ? rc : kt_buf_addc(out, ']');
+}
+
+/*
+ * Inserts (insert = 1) or deletes the rows (word, id) of w[0..n). The two
+ * databases want different shapes, so the SQL differs by dialect:
+ * PostgreSQL gets one statement for all words (a JSON array turned into
+ * rows), saving a network round trip per word; SQLite, in process, is
+ * fastest with single-row statements: a multi-row INSERT ... SELECT from
+ * json_each makes it build a temporary table and a statement journal per
+ * product, which costs a bulk load more than the statements it saves.
+ */
+static int write_words(struct store *st, int insert, int64_t id, const struct word *w, size_t n,
+                       struct kt_err *err)
+{
+    static const char *const pg_sql[2] = {
+        "DELETE FROM product_words WHERE product_id = ?2 AND word IN "
+        "(SELECT json_array_elements_text(CAST(?1 AS json)))",
+        "INSERT INTO product_words (word, product_id) "
+        "SELECT json_array_elements_text(CAST(?1 AS json)), CAST(?2 AS BIGINT) "
+        "ON CONFLICT DO NOTHING",
+    };
+    static const char *const sqlite_sql[2] = {
+        "DELETE FROM product_words WHERE word = ?1 AND product_id = ?2",
+        "INSERT INTO product_words (word, product_id) VALUES (?1, ?2)",
+    };
     struct store_stmt *s = NULL;
-    int rc = store_prepare(st, sql, &s, err);
-    if (rc < 0)
-        return rc;
-    store_bind_textn(s, 1, w->p, w->n);
-    store_bind_int64(s, 2, id);
-    rc = store_step(s, err);
-    store_stmt_done(s);
+    int rc = 0;
+
+    if (n == 0)
+        return 0;
+    if (store_dialect(st) == STORE_POSTGRES) {
+        struct kt_buf json;
+        kt_buf_init(&json, 1 << 20);
+        if ((rc = json_words(&json, w, n)) < 0)
+            kt_err_set(err, rc, "the words of product %lld do not fit in memory", (long long)id);
+        else if ((rc = store_prepare(st, pg_sql[insert], &s, err)) == 0) {
+            store_bind_text(s, 1, kt_buf_str(&json));
+            store_bind_int64(s, 2, id);
+            rc = store_step(s, err);
+            store_stmt_done(s);
+        }
+        kt_buf_release(&json);
+        return rc < 0 ? rc : 0;
+    }
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        if ((rc = store_prepare(st, sqlite_sql[insert], &s, err)) < 0)
+            break;
+        store_bind_textn(s, 1, w[i].p, w[i].n);
+        store_bind_int64(s, 2, id);
+        rc = store_step(s, err);
+        store_stmt_done(s);
+    }
     return rc < 0 ? rc : 0;
 }
 
 int catalog_search_reindex_in_tx(struct store *st, int64_t id, const char *old_text,
                                  const char *new_text, struct kt_err *err)
 {
-    static const char ins[] = "INSERT INTO product_words (word, product_id) VALUES (?1, ?2)";
-    static const char del[] = "DELETE FROM product_words WHERE word = ?1 AND product_id = ?2";
-    struct word *a = NULL, *b = NULL;
-    size_t na = 0, nb, i = 0, j = 0;
-    int rc = 0;
+    struct word a[MAX_WORDS], b[MAX_WORDS], gone[MAX_WORDS], come[MAX_WORDS];
+    size_t na = 0, nb, ng = 0, nc = 0, i = 0, j = 0;
+    int rc;
 
-    a = malloc(sizeof *a * MAX_WORDS);
-    b = malloc(sizeof *b * MAX_WORDS);
-    if (!a || !b) {
-        rc = kt_err_set(err, KT_ENOMEM, "out of memory indexing product %lld", (long long)id);
-        goto out;
-    }
     if (old_text)
         na = sort_unique(a, split_words(old_text, a, MAX_WORDS));
     nb = sort_unique(b, split_words(new_text, b, MAX_WORDS));
     /* merge walk: words only in the old text go, words only in the new come */
-    while (rc == 0 && (i < na || j < nb)) {
+    while (i < na || j < nb) {
         int c = i == na ? 1 : j == nb ? -1 : word_cmp(&a[i], &b[j]);
         if (c < 0)
-            rc = word_stmt(st, del, id, &a[i++], err);
+            gone[ng++] = a[i++];
         else if (c > 0)
-            rc = word_stmt(st, ins, id, &b[j++], err);
+            come[nc++] = b[j++];
         else
             i++, j++;
     }
-out:
-    free(a);
-    free(b);
-    return rc;
+    if ((rc = write_words(st, 0, id, gone, ng, err)) < 0)
+        return rc;
+    return write_words(st, 1, id, come, nc, err);
 }
 
 void catalog_search_opts_init(struct catalog_search_opts *o)

@@ -59,9 +59,12 @@ CREATE TABLE product_texts (
     PRIMARY KEY (product_id, lang)
 );
 
+-- product_words is derived data, written only by catalog/search.c from
+-- products.search_text; it has no foreign key because checking one per word
+-- would cost a bulk load more than it protects (products are never deleted).
 CREATE TABLE product_words (
     word TEXT COLLATE "C" NOT NULL,
-    product_id BIGINT NOT NULL REFERENCES products (id),
+    product_id BIGINT NOT NULL,
     PRIMARY KEY (word, product_id)
 );
 

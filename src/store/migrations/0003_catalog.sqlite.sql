@@ -54,11 +54,14 @@ CREATE TABLE product_texts (
     short_desc TEXT,
     long_desc TEXT,
     PRIMARY KEY (product_id, lang)
-);
+) WITHOUT ROWID;
 
+-- product_words is derived data, written only by catalog/search.c from
+-- products.search_text; it has no foreign key because checking one per word
+-- would cost a bulk load more than it protects (products are never deleted).
 CREATE TABLE product_words (
     word TEXT NOT NULL,
-    product_id INTEGER NOT NULL REFERENCES products (id),
+    product_id INTEGER NOT NULL,
     PRIMARY KEY (word, product_id)
 ) WITHOUT ROWID;
 
