@@ -84,12 +84,24 @@ static size_t escape(char *dst, size_t size, const char *s)
     for (; *s && n + 7 < size; s++) {
         const char *e = NULL;
         switch (*s) {
-        case '&': e = "&amp;"; break;
-        case '<': e = "&lt;"; break;
-        case '>': e = "&gt;"; break;
-        case '"': e = "&quot;"; break;
-        case '\'': e = "&#39;"; break;
-        default: dst[n++] = *s; continue;
+        case '&':
+            e = "&amp;";
+            break;
+        case '<':
+            e = "&lt;";
+            break;
+        case '>':
+            e = "&gt;";
+            break;
+        case '"':
+            e = "&quot;";
+            break;
+        case '\'':
+            e = "&#39;";
+            break;
+        default:
+            dst[n++] = *s;
+            continue;
         }
         size_t k = strlen(e);
         memcpy(dst + n, e, k);
@@ -147,13 +159,11 @@ int main(int argc, char **argv)
         struct product *p = &products[i];
         snprintf(p->code, sizeof p->code, "SRB-M8-%04d", i);
         snprintf(p->name, sizeof p->name,
-                 i % 4 ? "Śruba M8x%d ocynkowana" : "Śruba M8x%d <nierdzewna> & podkładka",
-                 20 + i);
+                 i % 4 ? "Śruba M8x%d ocynkowana" : "Śruba M8x%d <nierdzewna> & podkładka", 20 + i);
         snprintf(p->price, sizeof p->price, "%d,%02d zł", 1 + i * 37, (i * 13) % 100);
         p->stock = 1000L * i + 7;
-        json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code", p->code, "name",
-                                              p->name, "price", p->price, "stock",
-                                              (json_int_t)p->stock));
+        json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:I}", "code", p->code, "name", p->name,
+                                              "price", p->price, "stock", (json_int_t)p->stock));
     }
     json_t *data = json_pack("{s:s,s:{s:s},s:o}", "lang", "pl", "user", "name", "Anna O'Neil",
                              "products", rows);
@@ -190,8 +200,8 @@ int main(int argc, char **argv)
     double ratio = t_tpl / t_hand;
     printf("BENCH mustache.product_page ops=%ld bytes=%zu snprintf_per_s=%.0f "
            "mustache_per_s=%.0f ratio=%.3f target<=%.2f %s\n",
-           pages, sink / (size_t)(2 * pages), pages / t_hand, pages / t_tpl, ratio,
-           TARGET_RATIO, ratio <= TARGET_RATIO ? "pass" : "FAIL");
+           pages, sink / (size_t)(2 * pages), pages / t_hand, pages / t_tpl, ratio, TARGET_RATIO,
+           ratio <= TARGET_RATIO ? "pass" : "FAIL");
     kt_buf_release(&out);
     json_decref(data);
     mustache_cache_free(cache);

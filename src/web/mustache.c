@@ -1365,7 +1365,7 @@ static int render_template(struct render *r, const struct node *n, const struct 
         return -1;
     const struct mustache_tpl *prev = r->tpl;
     r->tpl = t;
-    int rc = render_nodes(r, t->nodes, t->nodes + t->nnodes);
+    int rc = t->nnodes ? render_nodes(r, t->nodes, t->nodes + t->nnodes) : 0;
     r->tpl = prev;
     leave(r, saved);
     return rc;
@@ -1483,7 +1483,7 @@ int mustache_render(const struct mustache_tpl *t, const json_t *data, struct kt_
     r.ctx[0] = data;
     r.nctx = 1;
     size_t start = out->len;
-    int rc = render_nodes(&r, t->nodes, t->nodes + t->nnodes);
+    int rc = t->nnodes ? render_nodes(&r, t->nodes, t->nodes + t->nnodes) : 0;
     if (rc) {
         out->len = start;
         if (out->data)
