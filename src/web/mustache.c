@@ -927,6 +927,7 @@ static int add_depth(struct mustache_cache *c, const char *name, const char *src
         struct kt_buf b;
         kt_buf_init(&b, MUSTACHE_FILE_MAX);
         struct kt_err e;
+        kt_err_clear(&e);
         rc = c->load(c->load_ctx, ref, &b, &e);
         if (rc == 0)
             rc = add_depth(c, ref, kt_buf_str(&b), b.len, depth + 1, err);
