@@ -531,8 +531,15 @@ static int stale(const char *code, int64_t current, int64_t had, struct kt_err *
                       code, (long long)current, (long long)had);
 }
 
-int catalog_product_update_in_tx(struct store *st, struct catalog_product *p,
-                                 struct kt_err *err)
+/*
+ * store_tx retries a transaction that fails with KT_ECONFLICT (a
+ * serialization failure is worth another try); a stale version is not, so
+ * inside store_tx it travels as STALE and becomes KT_ECONFLICT after.
+ */
+#define STALE 1
+
+static int update_impl(struct store *st, struct catalog_product *p, int *was_stale,
+                       struct kt_err *err)
 {
     static const char sql[] =
         "UPDATE products SET code = ?3, code_fold = ?4, ean = ?5, unit = ?6, vat_rate = ?7, "
@@ -553,6 +560,7 @@ int catalog_product_update_in_tx(struct store *st, struct catalog_product *p,
         goto out;
     if (current != p->version) {
         rc = stale(kt_buf_str(&old_code), current, p->version, err);
+        *was_stale = 1;
         goto out;
     }
     if ((rc = store_prepare(st, sql, &s, err)) < 0)
@@ -588,6 +596,7 @@ int catalog_product_update_in_tx(struct store *st, struct catalog_product *p,
      * UPDATE (PostgreSQL READ COMMITTED re-checks the WHERE clause). */
     if (store_changes(st) != 1) {
         rc = stale(kt_buf_str(&old_code), current + 1, p->version, err);
+        *was_stale = 1;
         goto out;
     }
     if ((rc = store_prepare(st, "DELETE FROM product_texts WHERE product_id = ?1", &s, err)) < 0)
@@ -611,16 +620,27 @@ out:
     return rc;
 }
 
+int catalog_product_update_in_tx(struct store *st, struct catalog_product *p,
+                                 struct kt_err *err)
+{
+    int was_stale = 0;
+    return update_impl(st, p, &was_stale, err);
+}
+
 static int update_tx(struct store *st, void *ctx, struct kt_err *err)
 {
-    return catalog_product_update_in_tx(st, ctx, err);
+    int was_stale = 0;
+    int rc = update_impl(st, ctx, &was_stale, err);
+    return was_stale ? STALE : rc;
 }
 
 int catalog_product_update(struct store *st, struct catalog_product *p, struct kt_err *err)
 {
     int64_t had = p->version;
     int rc = store_tx(st, update_tx, p, err);
-    if (rc < 0)
+    if (rc == STALE)
+        rc = KT_ECONFLICT;
+    if (rc != 0)
         p->version = had;
     return rc;
 }
@@ -643,7 +663,8 @@ static int set_active_tx(struct store *st, void *ctx, struct kt_err *err)
     if ((rc = current_state(st, a->id, &current, NULL, &code, err)) < 0)
         goto out;
     if (a->expected > 0 && current != a->expected) {
-        rc = stale(kt_buf_str(&code), current, a->expected, err);
+        stale(kt_buf_str(&code), current, a->expected, err);
+        rc = STALE;
         goto out;
     }
     if ((rc = store_prepare(st,
@@ -660,7 +681,8 @@ static int set_active_tx(struct store *st, void *ctx, struct kt_err *err)
     if (rc < 0)
         goto out;
     if (store_changes(st) != 1) {
-        rc = stale(kt_buf_str(&code), current + 1, current, err);
+        stale(kt_buf_str(&code), current + 1, current, err);
+        rc = STALE;
         goto out;
     }
     a->version = current + 1;
@@ -688,6 +710,8 @@ int catalog_product_set_active(struct store *st, int64_t id, int active,
     if (active != 0 && active != 1)
         return kt_err_set(err, KT_EINVAL, "active: must be 0 or 1");
     int rc = store_tx(st, set_active_tx, &a, err);
+    if (rc == STALE)
+        rc = KT_ECONFLICT;
     if (rc == 0 && new_version)
         *new_version = a.version;
     return rc;

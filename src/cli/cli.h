@@ -123,6 +123,8 @@ int cli_cmd_validate(struct cli *cli, int argc, char **argv);
 int cli_cmd_words(struct cli *cli, int argc, char **argv);
 int cli_cmd_customer(struct cli *cli, int argc, char **argv);
 int cli_cmd_company(struct cli *cli, int argc, char **argv);
+int cli_cmd_product(struct cli *cli, int argc, char **argv);
+int cli_cmd_group(struct cli *cli, int argc, char **argv);
 int cli_cmd_warehouse(struct cli *cli, int argc, char **argv);
 int cli_cmd_stock(struct cli *cli, int argc, char **argv);
 int cli_cmd_price(struct cli *cli, int argc, char **argv);

@@ -138,6 +138,43 @@ static const struct cli_command commands[] = {
         .needs_db = 1,
     },
     {
+        .name = "product",
+        .summary = "add, change, show, list and search products; product images",
+        .usage = "add|update|show|list|search|suggest|activate|deactivate|image ...",
+        .help = "product add CODE --name NAME [field options]\n"
+                "product update CODE [--version N] [--code NEW] [--active] [field options]\n"
+                "product show CODE             the record, texts and images\n"
+                "product list [--group G [--subgroups]] [--active|--inactive]\n"
+                "              [--limit N] [--offset N]   by code\n"
+                "product search TEXT [--lang pl|en|de] [--limit N] [--offset N] [--all]\n"
+                "              by code, EAN and name words; case and diacritics do not\n"
+                "              matter (zolw finds Zolw with its accents)\n"
+                "product suggest PREFIX [--lang pl|en|de] [--limit N]   autocomplete\n"
+                "product activate|deactivate CODE\n"
+                "product image add CODE FILE   JPEG, PNG or WebP, at most 10 MB\n"
+                "product image remove CODE HASH\n"
+                "Field options: --name (Polish) --name-en --name-de --desc --desc-en\n"
+                "--desc-de --long-desc --ean --unit (pcs, kg, szt. ...) --vat\n"
+                "23|8|5|0|zw|np|oo --group CODE|none --weight GRAMS --pkwiu --cn --inactive.\n"
+                "--version is the version you saw; a product changed since then is\n"
+                "refused. Exits 2 for a rejected value (the message names the field), 1\n"
+                "for an unknown product, a taken code or EAN or a stale version.\n"
+                "See docs/catalog.md.\n",
+        .run = cli_cmd_product,
+        .needs_db = 1,
+    },
+    {
+        .name = "group",
+        .summary = "the tree of product groups",
+        .usage = "add CODE --name NAME [...] | list [CODE] | move CODE --parent P",
+        .help = "group add CODE --name NAME [--name-en N] [--name-de N] [--parent CODE]\n"
+                "              [--position N]\n"
+                "group list [CODE]             the tree (below CODE)\n"
+                "group move CODE --parent CODE|none   a group cannot go below itself\n",
+        .run = cli_cmd_group,
+        .needs_db = 1,
+    },
+    {
         .name = "warehouse",
         .summary = "add and list warehouses",
         .usage = "add CODE --name NAME [...] | list [--all]",
