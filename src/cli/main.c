@@ -227,6 +227,47 @@ static const struct cli_command commands[] = {
         .run = cli_cmd_price,
         .needs_db = 1,
     },
+    {
+        .name = "user",
+        .summary = "add users, set passwords and roles, list, disable",
+        .usage = "add|passwd|role|list|disable|enable ...",
+        .help = "user add LOGIN --name NAME [--email E] [--lang pl|en] [--customer CODE]\n"
+                "              --role ROLE[,ROLE...] [--password-stdin]\n"
+                "              with --customer the user is that customer's (portal roles\n"
+                "              only); without it a staff user (back-office roles only)\n"
+                "user passwd LOGIN [--password-stdin]   new password; ends their sessions\n"
+                "user role LOGIN --add ROLE | --remove ROLE\n"
+                "user list                     every user with kind, customer and roles\n"
+                "user disable|enable LOGIN     disabling ends the user's sessions\n"
+                "The password is read from the terminal without echo (asked twice), or\n"
+                "as the first line of standard input with --password-stdin. It needs\n"
+                "10 characters or more, not the login, not a common password. Exits 1\n"
+                "for an unknown user, role or customer, a taken login or a role of the\n"
+                "wrong kind; 2 for a bad value. See docs/access.md.\n",
+        .run = cli_cmd_user,
+        .needs_db = 1,
+    },
+    {
+        .name = "role",
+        .summary = "list the roles with their permissions",
+        .usage = "list",
+        .help = "role list   every role (staff first), its permissions, and the table of\n"
+                "            permissions. 'admin' includes every staff permission.\n",
+        .run = cli_cmd_role,
+        .needs_db = 1,
+    },
+    {
+        .name = "token",
+        .summary = "create, list and revoke API tokens",
+        .usage = "create LOGIN --name N --scope PERM... | list [LOGIN] | revoke ID",
+        .help = "token create LOGIN --name N --scope PERM[,PERM...] [--expires-days D]\n"
+                "              prints the token once (kt_...); only its hash is kept.\n"
+                "              Scopes are permissions the user has; the user needs 'api'.\n"
+                "token list [LOGIN]            tokens with state, expiry and scopes\n"
+                "token revoke ID               the token stops working at once\n",
+        .run = cli_cmd_token,
+        .needs_db = 1,
+    },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
