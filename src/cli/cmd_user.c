@@ -155,9 +155,8 @@ static int read_password(const char *login, int from_stdin, char *out, size_t n)
         return 0;
     }
     if (!isatty(STDIN_FILENO))
-        return cli_error(CLI_EXIT_USAGE,
-                         "standard input is not a terminal; give the password with "
-                         "--password-stdin");
+        return cli_error(CLI_EXIT_USAGE, "standard input is not a terminal; give the password with "
+                                         "--password-stdin");
     char prompt[ACCESS_LOGIN_MAX + 32], again[ACCESS_PASSWORD_MAX + 2];
     snprintf(prompt, sizeof prompt, "New password for %s: ", login);
     if (prompt_hidden(prompt, out, n) != 0)
@@ -275,13 +274,15 @@ static int user_add(struct cli *cli, int argc, char **argv)
     size_t nroles;
     const char *name = NULL, *email = NULL, *lang = NULL, *customer = NULL;
     int from_stdin = 0;
-    int rc = take_list("user add", &argc, argv, "role", list_store, sizeof list_store, roles,
-                       &nroles);
+    int rc =
+        take_list("user add", &argc, argv, "role", list_store, sizeof list_store, roles, &nroles);
     if (rc != 0)
         return rc;
     const struct cli_opt opts[] = {
-        {.name = "name", .value = &name},         {.name = "email", .value = &email},
-        {.name = "lang", .value = &lang},         {.name = "customer", .value = &customer},
+        {.name = "name", .value = &name},
+        {.name = "email", .value = &email},
+        {.name = "lang", .value = &lang},
+        {.name = "customer", .value = &customer},
         {.name = "password-stdin", .set = &from_stdin},
     };
     char *pos[1];
@@ -462,8 +463,8 @@ int cli_cmd_user(struct cli *cli, int argc, char **argv)
         return user_set_active(cli, argc - 1, argv + 1, 1);
     const char *s = cli_suggest(sub, subs, COUNT(subs));
     if (s)
-        return cli_error(CLI_EXIT_USAGE, "'user %s' is not a command; did you mean 'user %s'?",
-                         sub, s);
+        return cli_error(CLI_EXIT_USAGE, "'user %s' is not a command; did you mean 'user %s'?", sub,
+                         s);
     return cli_error(CLI_EXIT_USAGE, "'user %s' is not a command; see 'kontor help user'", sub);
 }
 
@@ -524,8 +525,8 @@ static int token_create(struct cli *cli, int argc, char **argv)
     const char *scope_v[MAX_LIST];
     size_t nscopes;
     const char *name = NULL, *days = NULL;
-    int rc = take_list("token create", &argc, argv, "scope", list_store, sizeof list_store,
-                       scope_v, &nscopes);
+    int rc = take_list("token create", &argc, argv, "scope", list_store, sizeof list_store, scope_v,
+                       &nscopes);
     if (rc != 0)
         return rc;
     const struct cli_opt opts[] = {{.name = "name", .value = &name},
@@ -573,12 +574,12 @@ static int token_create(struct cli *cli, int argc, char **argv)
     if (cli->json)
         return cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)t.id,
                                         "login", u.login, "name", t.name, "token", token, "scopes",
-                                        t.scopes,
-                                        "expires_at", exp[0] ? json_string(exp) : json_null()));
+                                        t.scopes, "expires_at",
+                                        exp[0] ? json_string(exp) : json_null()));
     printf("created API token %lld '%s' for %s, scopes: %s, %s%s\n"
            "it is shown only now; keep it secret:\n%s\n",
-           (long long)t.id, t.name, u.login, t.scopes, exp[0] ? "expires " : "never expires",
-           exp, token);
+           (long long)t.id, t.name, u.login, t.scopes, exp[0] ? "expires " : "never expires", exp,
+           token);
     return CLI_EXIT_OK;
 }
 
@@ -641,15 +642,14 @@ static int token_list(struct cli *cli, int argc, char **argv)
         iso_time(t[i].last_used_at, used);
         if (arr)
             json_array_append_new(
-                arr, json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o}", "id", (json_int_t)t[i].id,
-                               "login", owner.login, "name", t[i].name, "scopes", t[i].scopes,
-                               "revoked", t[i].revoked,
-                               "expires_at", exp[0] ? json_string(exp) : json_null(),
-                               "last_used_at", used[0] ? json_string(used) : json_null()));
+                arr,
+                json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o}", "id", (json_int_t)t[i].id, "login",
+                          owner.login, "name", t[i].name, "scopes", t[i].scopes, "revoked",
+                          t[i].revoked, "expires_at", exp[0] ? json_string(exp) : json_null(),
+                          "last_used_at", used[0] ? json_string(used) : json_null()));
         else
-            printf("%-6lld %-24s %-20s %-6s %-22s %s\n", (long long)t[i].id, owner.login,
-                   t[i].name, t[i].revoked ? "revoked" : "active", exp[0] ? exp : "never",
-                   t[i].scopes);
+            printf("%-6lld %-24s %-20s %-6s %-22s %s\n", (long long)t[i].id, owner.login, t[i].name,
+                   t[i].revoked ? "revoked" : "active", exp[0] ? exp : "never", t[i].scopes);
     }
     kt_arena_release(&a);
     if (cli->json)
