@@ -1,6 +1,6 @@
 /*
  * Product search at catalogue scale: loads N products (default 1 000 000)
- * through the bulk insert path (catalog_product_insert_in_tx, 20 000 per
+ * through the bulk insert path (catalog_product_insert_in_tx, 50 000 per
  * transaction), then measures autocomplete (catalog_autocomplete, top 10)
  * for realistic 2-5 character prefixes of generated names and codes,
  * interleaved one to one with a primary-key lookup on the same table
@@ -38,7 +38,7 @@
 #include "base/banned.h"
 
 #define QUERIES 2000
-#define BATCH 20000
+#define BATCH 50000
 
 static double now_s(void)
 {

@@ -324,10 +324,17 @@ static int write_texts(struct store *st, int64_t id, const struct catalog_produc
 
 int catalog_product_insert_in_tx(struct store *st, struct catalog_product *p, struct kt_err *err)
 {
-    static const char sql[] =
-        "INSERT INTO products (code, code_fold, ean, unit, vat_rate, pkwiu, cn_code, weight_g, "
-        "group_id, active, name_fold, search_text, created_at, updated_at, version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 1) RETURNING id";
+    /* The new id: PostgreSQL hands it back with RETURNING; SQLite would
+     * buffer RETURNING rows in a temporary table on every insert, so it is
+     * asked for last_insert_rowid() instead (same connection, no round
+     * trip). */
+#define INSERT_PRODUCT                                                                      \
+    "INSERT INTO products (code, code_fold, ean, unit, vat_rate, pkwiu, cn_code, weight_g, " \
+    "group_id, active, name_fold, search_text, created_at, updated_at, version) "          \
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 1)"
+    static const char *const sql[2] = {INSERT_PRODUCT, INSERT_PRODUCT " RETURNING id"};
+#undef INSERT_PRODUCT
+    int pg = store_dialect(st) == STORE_POSTGRES;
     struct canon c;
     struct store_stmt *s = NULL;
     int64_t now = now_ms(), id = 0;
@@ -335,7 +342,7 @@ int catalog_product_insert_in_tx(struct store *st, struct catalog_product *p, st
 
     if ((rc = canonicalise(p, &c, err)) < 0)
         goto out;
-    if ((rc = store_prepare(st, sql, &s, err)) < 0)
+    if ((rc = store_prepare(st, sql[pg], &s, err)) < 0)
         goto out;
     store_bind_text(s, 1, p->code);
     store_bind_text(s, 2, kt_buf_str(&c.code_fold));
@@ -363,6 +370,16 @@ int catalog_product_insert_in_tx(struct store *st, struct catalog_product *p, st
     if (rc < 0) {
         rc = explain_write_error(rc, p, err);
         goto out;
+    }
+    if (!pg) {
+        if ((rc = store_prepare(st, "SELECT last_insert_rowid()", &s, err)) < 0)
+            goto out;
+        rc = store_step(s, err);
+        if (rc == STORE_ROW)
+            id = store_col_int64(s, 0);
+        store_stmt_done(s);
+        if (rc < 0)
+            goto out;
     }
     if (id <= 0) {
         rc = kt_err_set(err, KT_EINTERNAL, "the database returned no id for product %s", p->code);

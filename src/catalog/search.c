@@ -55,6 +55,17 @@ static size_t sort_unique(struct word *w, size_t n)
     return k;
 }
 
+/* Whether UTF-8 text holds ä, ö, ü or their capitals (C3 A4/B6/BC/84/96/9C). */
+static int has_umlaut(const char *s)
+{
+    for (const char *c = strchr(s, '\xC3'); c; c = strchr(c + 1, '\xC3')) {
+        unsigned char n = (unsigned char)c[1];
+        if (n == 0xA4 || n == 0xB6 || n == 0xBC || n == 0x84 || n == 0x96 || n == 0x9C)
+            return 1;
+    }
+    return 0;
+}
+
 int catalog_search_text(const struct catalog_text text[CATALOG_LANG_COUNT], struct kt_buf *out,
                         struct kt_err *err)
 {
@@ -70,7 +81,9 @@ int catalog_search_text(const struct catalog_text text[CATALOG_LANG_COUNT], stru
         const char *name = text[i].name;
         if (!name || !*name)
             continue;
-        for (size_t v = 0; v < 2 && rc == 0; v++) {
+        /* the ae/oe/ue spelling only differs for names with ä, ö or ü */
+        size_t variants_needed = has_umlaut(name) ? 2 : 1;
+        for (size_t v = 0; v < variants_needed && rc == 0; v++) {
             if ((rc = kt_buf_addc(&all, ' ')) < 0)
                 kt_err_set(err, rc, "the names are too long to index");
             else
@@ -93,69 +106,46 @@ out:
     return rc;
 }
 
-/* Appends words as a JSON array of strings. Folded words hold only
- * letters and digits (no quotes, backslashes or control characters), so
- * they need no escaping. */
-static int json_words(struct kt_buf *out, const struct word *w, size_t n)
-{
-    int rc = kt_buf_addc(out, '[');
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = kt_buf_adds(out, i ? ",\"" : "\"");
-        if (rc == 0)
-            rc = kt_buf_add(out, w[i].p, w[i].n);
-        if (rc == 0)
-            rc = kt_buf_addc(out, '"');
-    }
-    return rc ? rc : kt_buf_addc(out, ']');
-}
+/* Words go to the database WORD_SLOTS at a time; unused slots are NULL. */
+#define WORD_SLOTS 16
 
 /*
- * Inserts (insert = 1) or deletes the rows (word, id) of w[0..n). The two
- * databases want different shapes, so the SQL differs by dialect:
- * PostgreSQL gets one statement for all words (a JSON array turned into
- * rows), saving a network round trip per word; SQLite, in process, is
- * fastest with single-row statements: a multi-row INSERT ... SELECT from
- * json_each makes it build a temporary table and a statement journal per
- * product, which costs a bulk load more than the statements it saves.
+ * Inserts (insert = 1) or deletes the rows (word, id) of w[0..n), up to
+ * WORD_SLOTS words per statement: one statement per product in the usual
+ * case, which is what lets a bulk load reach its rate and saves PostgreSQL
+ * a round trip per word. The INSERT differs by dialect: SQLite's
+ * "INSERT OR IGNORE" tells it that the statement cannot abort half-way, so
+ * it keeps no statement journal (a copy of every page the statement
+ * touches); PostgreSQL spells "ignore a duplicate" ON CONFLICT DO NOTHING
+ * and needs the VALUES column typed. The words are distinct, so nothing is
+ * ever ignored.
  */
 static int write_words(struct store *st, int insert, int64_t id, const struct word *w, size_t n,
                        struct kt_err *err)
 {
-    static const char *const pg_sql[2] = {
-        "DELETE FROM product_words WHERE product_id = ?2 AND word IN "
-        "(SELECT json_array_elements_text(CAST(?1 AS json)))",
-        "INSERT INTO product_words (word, product_id) "
-        "SELECT json_array_elements_text(CAST(?1 AS json)), CAST(?2 AS BIGINT) "
-        "ON CONFLICT DO NOTHING",
+    static const char *const sql[3] = {
+        "DELETE FROM product_words WHERE product_id = ?17 AND word IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT OR IGNORE INTO product_words (word, product_id) SELECT column1, ?17 "
+        "FROM (VALUES (?1), (?2), (?3), (?4), (?5), (?6), (?7), (?8), (?9), (?10), (?11), (?12), (?13), (?14), (?15), (?16)) "
+        "WHERE column1 IS NOT NULL",
+        "INSERT INTO product_words (word, product_id) SELECT column1, CAST(?17 AS BIGINT) "
+        "FROM (VALUES (CAST(?1 AS TEXT)), (?2), (?3), (?4), (?5), (?6), (?7), (?8), (?9), (?10), (?11), (?12), (?13), (?14), (?15), (?16)) AS v "
+        "WHERE column1 IS NOT NULL ON CONFLICT DO NOTHING",
     };
-    static const char *const sqlite_sql[2] = {
-        "DELETE FROM product_words WHERE word = ?1 AND product_id = ?2",
-        "INSERT INTO product_words (word, product_id) VALUES (?1, ?2)",
-    };
-    struct store_stmt *s = NULL;
+    int which = !insert ? 0 : store_dialect(st) == STORE_POSTGRES ? 2 : 1;
     int rc = 0;
 
-    if (n == 0)
-        return 0;
-    if (store_dialect(st) == STORE_POSTGRES) {
-        struct kt_buf json;
-        kt_buf_init(&json, 1 << 20);
-        if ((rc = json_words(&json, w, n)) < 0)
-            kt_err_set(err, rc, "the words of product %lld do not fit in memory", (long long)id);
-        else if ((rc = store_prepare(st, pg_sql[insert], &s, err)) == 0) {
-            store_bind_text(s, 1, kt_buf_str(&json));
-            store_bind_int64(s, 2, id);
-            rc = store_step(s, err);
-            store_stmt_done(s);
-        }
-        kt_buf_release(&json);
-        return rc < 0 ? rc : 0;
-    }
-    for (size_t i = 0; i < n && rc >= 0; i++) {
-        if ((rc = store_prepare(st, sqlite_sql[insert], &s, err)) < 0)
+    for (size_t i = 0; i < n && rc >= 0; i += WORD_SLOTS) {
+        struct store_stmt *s = NULL;
+        if ((rc = store_prepare(st, sql[which], &s, err)) < 0)
             break;
-        store_bind_textn(s, 1, w[i].p, w[i].n);
-        store_bind_int64(s, 2, id);
+        for (size_t k = 0; k < WORD_SLOTS; k++) {
+            if (i + k < n)
+                store_bind_textn(s, (int)k + 1, w[i + k].p, w[i + k].n);
+            else
+                store_bind_null(s, (int)k + 1);
+        }
+        store_bind_int64(s, WORD_SLOTS + 1, id);
         rc = store_step(s, err);
         store_stmt_done(s);
     }
