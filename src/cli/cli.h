@@ -131,5 +131,8 @@ int cli_cmd_price(struct cli *cli, int argc, char **argv);
 int cli_cmd_user(struct cli *cli, int argc, char **argv);
 int cli_cmd_role(struct cli *cli, int argc, char **argv);
 int cli_cmd_token(struct cli *cli, int argc, char **argv);
+int cli_cmd_import(struct cli *cli, int argc, char **argv);
+int cli_cmd_export(struct cli *cli, int argc, char **argv);
+int cli_cmd_demo(struct cli *cli, int argc, char **argv);
 
 #endif

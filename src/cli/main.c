@@ -268,6 +268,50 @@ static const struct cli_command commands[] = {
         .run = cli_cmd_token,
         .needs_db = 1,
     },
+    {
+        .name = "import",
+        .summary = "import products, customers, price lists or stock from a CSV file",
+        .usage = "products|customers|pricelists|stock FILE [--dry-run] [--skip-bad-rows]\n"
+                 "                [--encoding utf-8|windows-1250|auto] [--quiet] [--batch N]",
+        .help = "Reads FILE (\"-\" for standard input) and creates or updates records by\n"
+                "code; prints one line per row (created, updated, unchanged, or rejected\n"
+                "with the line number and the reason; --quiet: rejected rows only) and a\n"
+                "summary. The header is checked first: an unknown or missing column\n"
+                "rejects the file. Default: all or nothing, one transaction; any rejected\n"
+                "row and nothing is written. --skip-bad-rows writes the good rows (in\n"
+                "transactions of --batch rows, default 1000). --dry-run checks everything\n"
+                "against the database and writes nothing. ',' or ';' as the delimiter;\n"
+                "--encoding auto tells UTF-8 from Windows-1250 (default utf-8). A progress\n"
+                "bar shows on a terminal. Exits 1 if any row or the file was rejected.\n"
+                "Columns: 'kontor export KIND' writes them; see docs/import-export.md.\n",
+        .run = cli_cmd_import,
+        .needs_db = 1,
+    },
+    {
+        .name = "export",
+        .summary = "export products, customers, price lists or stock as a CSV file",
+        .usage = "products|customers|pricelists|stock [FILE]",
+        .help = "Writes every record of the kind as CSV (UTF-8, ',' delimiter, header\n"
+                "first) to FILE or standard output. What export writes, import reads:\n"
+                "exporting, importing into another database with the same price lists,\n"
+                "warehouses and groups, and exporting again gives the same bytes.\n",
+        .run = cli_cmd_export,
+        .needs_db = 1,
+    },
+    {
+        .name = "demo",
+        .summary = "create a demo company: products, stock, price lists, customers",
+        .usage = "[--products N] [--customers M] [--images K] [--seed S]",
+        .help = "Creates what is missing of a believable demo company: the own company\n"
+                "with a logo, 200 products in six groups with pl/en/de names, EANs and\n"
+                "pictures, 3 warehouses with stock, price lists RETAIL and WHOLESALE (PLN),\n"
+                "EUR and USD, and 20 customers from PL, DE, CZ, FR, GB and US. Safe to run\n"
+                "again: what exists is kept. --products and --customers scale it up for\n"
+                "benchmarks (prices and stock for the first 1000 products, pictures for the\n"
+                "first --images, default 300); the load rate is printed. See docs/demo.md.\n",
+        .run = cli_cmd_demo,
+        .needs_db = 1,
+    },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -387,6 +387,9 @@ static int run_row(struct exchange_run *run, long line, const char *const *field
     row->key[0] = '\0';
     row->outcome = EXCHANGE_REJECTED;
     if (n != run->header_n) {
+        /* the report still names the row by what is in its first column */
+        if (n > 0 && run->col[0] >= 0 && (size_t)run->col[0] < n)
+            kt_strlcpy(row->key, field[run->col[0]], sizeof row->key);
         kt_err_set(reason, KT_EINVAL, "%zu field%s, the header has %zu", n, n == 1 ? "" : "s",
                    run->header_n);
         return EXCHANGE_ROW_REJECT;
