@@ -65,34 +65,59 @@ static uint64_t rnd(void)
 
 /* Names: noun + adjective + material + size, in Polish and English. */
 static const char *const nouns[][2] = {
-    {"Młotek", "Hammer"}, {"Wkrętarka", "Screwdriver"}, {"Śruba", "Screw"},
-    {"Kabel", "Cable"}, {"Żarówka", "Bulb"}, {"Łańcuch", "Chain"}, {"Klucz", "Wrench"},
-    {"Piła", "Saw"}, {"Wiertło", "Drill bit"}, {"Taśma", "Tape"}, {"Gwóźdź", "Nail"},
-    {"Nakrętka", "Nut"}, {"Podkładka", "Washer"}, {"Przedłużacz", "Extension cord"},
-    {"Gniazdo", "Socket"}, {"Wtyczka", "Plug"}, {"Lampa", "Lamp"}, {"Drabina", "Ladder"},
-    {"Pędzel", "Brush"}, {"Farba", "Paint"}, {"Klej", "Glue"}, {"Silikon", "Silicone"},
-    {"Rękawice", "Gloves"}, {"Kask", "Helmet"}, {"Okulary", "Goggles"}, {"Latarka", "Torch"},
-    {"Bateria", "Battery"}, {"Ładowarka", "Charger"}, {"Szlifierka", "Grinder"},
-    {"Poziomica", "Spirit level"}, {"Miara", "Tape measure"}, {"Kombinerki", "Pliers"},
-    {"Nożyce", "Shears"}, {"Siekiera", "Axe"}, {"Łopata", "Shovel"}, {"Grabie", "Rake"},
-    {"Wąż", "Hose"}, {"Zraszacz", "Sprinkler"}, {"Wiadro", "Bucket"}, {"Taczka", "Wheelbarrow"},
-    {"Kłódka", "Padlock"}, {"Zawias", "Hinge"}, {"Uchwyt", "Handle"}, {"Półka", "Shelf"},
-    {"Skrzynka", "Box"}, {"Worek", "Sack"}, {"Folia", "Foil"}, {"Sznurek", "String"},
-    {"Dłuto", "Chisel"}, {"Pilnik", "File"},
+    {"Młotek", "Hammer"},      {"Wkrętarka", "Screwdriver"},
+    {"Śruba", "Screw"},        {"Kabel", "Cable"},
+    {"Żarówka", "Bulb"},       {"Łańcuch", "Chain"},
+    {"Klucz", "Wrench"},       {"Piła", "Saw"},
+    {"Wiertło", "Drill bit"},  {"Taśma", "Tape"},
+    {"Gwóźdź", "Nail"},        {"Nakrętka", "Nut"},
+    {"Podkładka", "Washer"},   {"Przedłużacz", "Extension cord"},
+    {"Gniazdo", "Socket"},     {"Wtyczka", "Plug"},
+    {"Lampa", "Lamp"},         {"Drabina", "Ladder"},
+    {"Pędzel", "Brush"},       {"Farba", "Paint"},
+    {"Klej", "Glue"},          {"Silikon", "Silicone"},
+    {"Rękawice", "Gloves"},    {"Kask", "Helmet"},
+    {"Okulary", "Goggles"},    {"Latarka", "Torch"},
+    {"Bateria", "Battery"},    {"Ładowarka", "Charger"},
+    {"Szlifierka", "Grinder"}, {"Poziomica", "Spirit level"},
+    {"Miara", "Tape measure"}, {"Kombinerki", "Pliers"},
+    {"Nożyce", "Shears"},      {"Siekiera", "Axe"},
+    {"Łopata", "Shovel"},      {"Grabie", "Rake"},
+    {"Wąż", "Hose"},           {"Zraszacz", "Sprinkler"},
+    {"Wiadro", "Bucket"},      {"Taczka", "Wheelbarrow"},
+    {"Kłódka", "Padlock"},     {"Zawias", "Hinge"},
+    {"Uchwyt", "Handle"},      {"Półka", "Shelf"},
+    {"Skrzynka", "Box"},       {"Worek", "Sack"},
+    {"Folia", "Foil"},         {"Sznurek", "String"},
+    {"Dłuto", "Chisel"},       {"Pilnik", "File"},
 };
 static const char *const adjectives[][2] = {
-    {"stalowy", "steel"}, {"żółty", "yellow"}, {"czerwony", "red"}, {"mały", "small"},
-    {"duży", "large"}, {"profesjonalny", "professional"}, {"ogrodowy", "garden"},
-    {"warsztatowy", "workshop"}, {"wzmocniony", "reinforced"}, {"lekki", "light"},
-    {"ciężki", "heavy"}, {"składany", "folding"}, {"ręczny", "manual"},
-    {"elektryczny", "electric"}, {"akumulatorowy", "cordless"}, {"uniwersalny", "universal"},
-    {"wodoodporny", "waterproof"}, {"izolowany", "insulated"}, {"magnetyczny", "magnetic"},
+    {"stalowy", "steel"},
+    {"żółty", "yellow"},
+    {"czerwony", "red"},
+    {"mały", "small"},
+    {"duży", "large"},
+    {"profesjonalny", "professional"},
+    {"ogrodowy", "garden"},
+    {"warsztatowy", "workshop"},
+    {"wzmocniony", "reinforced"},
+    {"lekki", "light"},
+    {"ciężki", "heavy"},
+    {"składany", "folding"},
+    {"ręczny", "manual"},
+    {"elektryczny", "electric"},
+    {"akumulatorowy", "cordless"},
+    {"uniwersalny", "universal"},
+    {"wodoodporny", "waterproof"},
+    {"izolowany", "insulated"},
+    {"magnetyczny", "magnetic"},
     {"precyzyjny", "precision"},
 };
 static const char *const materials[][2] = {
-    {"ocynk", "zinc"}, {"mosiądz", "brass"}, {"nierdzewny", "stainless"},
-    {"aluminium", "aluminium"}, {"drewno", "wood"}, {"plastik", "plastic"},
-    {"miedź", "copper"}, {"guma", "rubber"}, {"włókno", "fibre"}, {"żeliwo", "cast iron"},
+    {"ocynk", "zinc"},          {"mosiądz", "brass"}, {"nierdzewny", "stainless"},
+    {"aluminium", "aluminium"}, {"drewno", "wood"},   {"plastik", "plastic"},
+    {"miedź", "copper"},        {"guma", "rubber"},   {"włókno", "fibre"},
+    {"żeliwo", "cast iron"},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -228,8 +253,7 @@ static void measure(const char *backend, struct store *st, long n, double target
         if (catalog_autocomplete(st, prefix, CATALOG_PL, 10, &arena, &hits, &nh, &err) < 0)
             die(prefix, err.msg);
         double t1 = now_s();
-        if (store_prepare(st,
-                          "SELECT id, code, name_fold, version FROM products WHERE id = ?1", &s,
+        if (store_prepare(st, "SELECT id, code, name_fold, version FROM products WHERE id = ?1", &s,
                           &err) < 0)
             die("pk", err.msg);
         store_bind_int64(s, 1, id);
@@ -259,9 +283,11 @@ static void measure(const char *backend, struct store *st, long n, double target
         kt_arena_init(&arena, 0);
     }
     kt_arena_release(&arena);
-    fprintf(stderr, "bench_search: %s: slowest autocomplete: \"%s\" %.3f ms, \"%s\" %.3f ms, "
-            "\"%s\" %.3f ms\n", backend, slow_prefix[0], slow_ms[0], slow_prefix[1], slow_ms[1],
-            slow_prefix[2], slow_ms[2]);
+    fprintf(stderr,
+            "bench_search: %s: slowest autocomplete: \"%s\" %.3f ms, \"%s\" %.3f ms, "
+            "\"%s\" %.3f ms\n",
+            backend, slow_prefix[0], slow_ms[0], slow_prefix[1], slow_ms[1], slow_prefix[2],
+            slow_ms[2]);
     qsort(ac, QUERIES, sizeof ac[0], cmp_double);
     qsort(pk, QUERIES, sizeof pk[0], cmp_double);
     double ac50 = percentile(ac, QUERIES, 0.5), ac99 = percentile(ac, QUERIES, 0.99);

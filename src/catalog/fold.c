@@ -11,18 +11,30 @@
 
 /* U+00C0 .. U+017F. NULL: not a letter (× ÷). */
 static const char *const latin_fold[0x180 - 0xC0] = {
-    /* C0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    /* D0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
-    /* E0 */ "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    /* F0 */ "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y",
-    /* 100 */ "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
-    /* 110 */ "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
-    /* 120 */ "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
-    /* 130 */ "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
-    /* 140 */ "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
-    /* 150 */ "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
-    /* 160 */ "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
-    /* 170 */ "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
+    /* C0 */ "a",  "a", "a",  "a",  "a", "a", "ae", "c",
+    "e",           "e", "e",  "e",  "i", "i", "i",  "i",
+    /* D0 */ "d",  "n", "o",  "o",  "o", "o", "o",  NULL,
+    "o",           "u", "u",  "u",  "u", "y", "th", "ss",
+    /* E0 */ "a",  "a", "a",  "a",  "a", "a", "ae", "c",
+    "e",           "e", "e",  "e",  "i", "i", "i",  "i",
+    /* F0 */ "d",  "n", "o",  "o",  "o", "o", "o",  NULL,
+    "o",           "u", "u",  "u",  "u", "y", "th", "y",
+    /* 100 */ "a", "a", "a",  "a",  "a", "a", "c",  "c",
+    "c",           "c", "c",  "c",  "c", "c", "d",  "d",
+    /* 110 */ "d", "d", "e",  "e",  "e", "e", "e",  "e",
+    "e",           "e", "e",  "e",  "g", "g", "g",  "g",
+    /* 120 */ "g", "g", "g",  "g",  "h", "h", "h",  "h",
+    "i",           "i", "i",  "i",  "i", "i", "i",  "i",
+    /* 130 */ "i", "i", "ij", "ij", "j", "j", "k",  "k",
+    "k",           "l", "l",  "l",  "l", "l", "l",  "l",
+    /* 140 */ "l", "l", "l",  "n",  "n", "n", "n",  "n",
+    "n",           "n", "n",  "n",  "o", "o", "o",  "o",
+    /* 150 */ "o", "o", "oe", "oe", "r", "r", "r",  "r",
+    "r",           "r", "s",  "s",  "s", "s", "s",  "s",
+    /* 160 */ "s", "s", "t",  "t",  "t", "t", "t",  "t",
+    "u",           "u", "u",  "u",  "u", "u", "u",  "u",
+    /* 170 */ "u", "u", "u",  "u",  "w", "w", "y",  "y",
+    "y",           "z", "z",  "z",  "z", "z", "z",  "s",
 };
 
 /* Decodes one UTF-8 sequence at s[0..n); returns its length, 0 if invalid. */
@@ -106,8 +118,7 @@ static int fold_cp(struct kt_buf *out, uint32_t c, unsigned flags)
     return put_cp(out, c);
 }
 
-int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out,
-                 struct kt_err *err)
+int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out, struct kt_err *err)
 {
     const unsigned char *p = (const unsigned char *)s;
     int words = (flags & CATALOG_FOLD_WORDS) != 0;

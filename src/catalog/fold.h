@@ -31,8 +31,7 @@ enum {
  * Appends the folded form of s[0..n) to out. KT_EINVAL when s is not valid
  * UTF-8 (the message gives the byte offset), KT_ELIMIT/KT_ENOMEM from out.
  */
-int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out,
-                 struct kt_err *err);
+int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out, struct kt_err *err);
 
 /*
  * Counts the characters (code points) of a NUL-terminated string; KT_EINVAL

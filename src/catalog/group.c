@@ -95,12 +95,12 @@ static int parent_depth(struct store *st, int64_t parent_id, int64_t self, int *
 static int subtree_height(struct store *st, int64_t id, int *height, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    int rc = store_prepare(
-        st,
-        "WITH RECURSIVE d(id, lvl) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL "
-        "SELECT g.id, d.lvl + 1 FROM product_groups g JOIN d ON g.parent_id = d.id "
-        "WHERE d.lvl < ?2) SELECT max(lvl) FROM d",
-        &s, err);
+    int rc =
+        store_prepare(st,
+                      "WITH RECURSIVE d(id, lvl) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL "
+                      "SELECT g.id, d.lvl + 1 FROM product_groups g JOIN d ON g.parent_id = d.id "
+                      "WHERE d.lvl < ?2) SELECT max(lvl) FROM d",
+                      &s, err);
     if (rc < 0)
         return rc;
     store_bind_int64(s, 1, id);
@@ -240,10 +240,10 @@ static int get_one(struct store *st, const char *sql, int64_t id, const char *co
     if (rc == STORE_ROW)
         rc = read_group(s, a, out, err);
     else if (rc == STORE_DONE)
-        rc = code ? kt_err_set(err, KT_ENOTFOUND, "there is no product group with code \"%s\"",
-                               code)
-                  : kt_err_set(err, KT_ENOTFOUND, "there is no product group with id %lld",
-                               (long long)id);
+        rc = code
+                 ? kt_err_set(err, KT_ENOTFOUND, "there is no product group with code \"%s\"", code)
+                 : kt_err_set(err, KT_ENOTFOUND, "there is no product group with id %lld",
+                              (long long)id);
     store_stmt_done(s);
     return rc;
 }
@@ -327,14 +327,15 @@ int catalog_group_path(struct store *st, int64_t id, struct kt_arena *arena,
     *items = NULL;
     *n = 0;
     /* the walk up is bounded, so a damaged tree cannot loop forever */
-    rc = store_prepare(st,
-                       "WITH RECURSIVE up(id, lvl) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL "
-                       "SELECT g.parent_id, up.lvl + 1 FROM product_groups g JOIN up ON g.id = up.id "
-                       "WHERE g.parent_id IS NOT NULL AND up.lvl < ?2) "
-                       "SELECT g.id, g.parent_id, g.code, g.name_pl, g.name_en, g.name_de, "
-                       "g.position FROM up JOIN product_groups g ON g.id = up.id "
-                       "ORDER BY up.lvl DESC",
-                       &s, err);
+    rc = store_prepare(
+        st,
+        "WITH RECURSIVE up(id, lvl) AS (SELECT CAST(?1 AS BIGINT), 0 UNION ALL "
+        "SELECT g.parent_id, up.lvl + 1 FROM product_groups g JOIN up ON g.id = up.id "
+        "WHERE g.parent_id IS NOT NULL AND up.lvl < ?2) "
+        "SELECT g.id, g.parent_id, g.code, g.name_pl, g.name_en, g.name_de, "
+        "g.position FROM up JOIN product_groups g ON g.id = up.id "
+        "ORDER BY up.lvl DESC",
+        &s, err);
     if (rc < 0)
         return rc;
     store_bind_int64(s, 1, id);

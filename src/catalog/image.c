@@ -39,7 +39,9 @@ static const struct {
     size_t len;
     const char *what;
 } not_images[] = {
-    {"\x7f" "ELF", 4, "an ELF executable"},
+    {"\x7f"
+     "ELF",
+     4, "an ELF executable"},
     {"MZ", 2, "a Windows executable"},
     {"#!", 2, "a script"},
     {"%PDF", 4, "a PDF document"},
@@ -161,8 +163,7 @@ out:
     return rc;
 }
 
-static int product_code(struct store *st, int64_t id, char *code, size_t size,
-                        struct kt_err *err)
+static int product_code(struct store *st, int64_t id, char *code, size_t size, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
     int rc = store_prepare(st, "SELECT code FROM products WHERE id = ?1", &s, err);
@@ -243,8 +244,8 @@ static int add_tx(struct store *st, void *ctx, struct kt_err *err)
     return emit_changed(st, img->product_id, a->code, err);
 }
 
-int catalog_image_add(struct store *st, const char *data_dir, int64_t product_id,
-                      const void *p, size_t n, const struct catalog_image_limits *limits,
+int catalog_image_add(struct store *st, const char *data_dir, int64_t product_id, const void *p,
+                      size_t n, const struct catalog_image_limits *limits,
                       struct catalog_image *out, struct kt_err *err)
 {
     struct catalog_image_limits def;
@@ -302,8 +303,8 @@ int catalog_image_add_file(struct store *st, const char *data_dir, int64_t produ
     }
     close(fd);
     if (rc == 0)
-        rc = catalog_image_add(st, data_dir, product_id, data.data ? data.data : "", data.len,
-                               lim, out, err);
+        rc = catalog_image_add(st, data_dir, product_id, data.data ? data.data : "", data.len, lim,
+                               out, err);
     kt_buf_release(&data);
     return rc;
 }
@@ -418,8 +419,8 @@ static int reorder_tx(struct store *st, void *ctx, struct kt_err *err)
     return emit_changed(st, r->product_id, code, err);
 }
 
-int catalog_image_reorder(struct store *st, int64_t product_id, const char *const *hashes,
-                          size_t n, struct kt_err *err)
+int catalog_image_reorder(struct store *st, int64_t product_id, const char *const *hashes, size_t n,
+                          struct kt_err *err)
 {
     struct reorder_ctx r = {.product_id = product_id, .hashes = hashes, .n = n};
     return store_tx(st, reorder_tx, &r, err);
@@ -469,8 +470,7 @@ static int remove_tx(struct store *st, void *ctx, struct kt_err *err)
     return emit_changed(st, r->product_id, code, err);
 }
 
-int catalog_image_remove(struct store *st, int64_t product_id, const char *hash,
-                         struct kt_err *err)
+int catalog_image_remove(struct store *st, int64_t product_id, const char *hash, struct kt_err *err)
 {
     struct remove_ctx r = {.product_id = product_id, .hash = hash};
     if (!hash)

@@ -68,8 +68,8 @@ int catalog_image_sniff(const void *p, size_t n, const char **mime, struct kt_er
  * KT_ENOTFOUND for no such product, KT_EEXIST when the product already has
  * this exact image. out may be NULL.
  */
-int catalog_image_add(struct store *st, const char *data_dir, int64_t product_id,
-                      const void *p, size_t n, const struct catalog_image_limits *limits,
+int catalog_image_add(struct store *st, const char *data_dir, int64_t product_id, const void *p,
+                      size_t n, const struct catalog_image_limits *limits,
                       struct catalog_image *out, struct kt_err *err);
 /* The same for a file (read with the size limit, whatever its name says). */
 int catalog_image_add_file(struct store *st, const char *data_dir, int64_t product_id,
@@ -82,8 +82,8 @@ int catalog_image_list(struct store *st, int64_t product_id, struct kt_arena *ar
 
 /* Sets the order: hashes lists every image of the product exactly once,
  * the new main image first. KT_EINVAL otherwise. */
-int catalog_image_reorder(struct store *st, int64_t product_id, const char *const *hashes,
-                          size_t n, struct kt_err *err);
+int catalog_image_reorder(struct store *st, int64_t product_id, const char *const *hashes, size_t n,
+                          struct kt_err *err);
 
 /* Detaches an image (the blob stays; others may share it); the images
  * after it move up. KT_ENOTFOUND when the product has no such image. */

@@ -17,8 +17,8 @@
 
 static const char *const lang_codes[CATALOG_LANG_COUNT] = {"pl", "en", "de"};
 
-#define PRODUCT_COLUMNS                                                                     \
-    "id, code, ean, unit, vat_rate, pkwiu, cn_code, weight_g, group_id, active, created_at, " \
+#define PRODUCT_COLUMNS                                                                            \
+    "id, code, ean, unit, vat_rate, pkwiu, cn_code, weight_g, group_id, active, created_at, "      \
     "updated_at, version"
 
 const char *catalog_lang_code(enum catalog_lang lang)
@@ -103,8 +103,9 @@ int catalog_code_check(const char *field, const char *code, struct kt_err *err)
     if (catalog_utf8_check(code, &chars, err) < 0)
         return kt_err_prefix(err, "%s", field);
     if (chars > CATALOG_CODE_MAX)
-        return kt_err_set(err, KT_EINVAL, "%s: \"%.60s\" has %zu characters; at most %d are allowed",
-                          field, code, chars, CATALOG_CODE_MAX);
+        return kt_err_set(err, KT_EINVAL,
+                          "%s: \"%.60s\" has %zu characters; at most %d are allowed", field, code,
+                          chars, CATALOG_CODE_MAX);
     if (code[0] == ' ' || code[strlen(code) - 1] == ' ')
         return kt_err_set(err, KT_EINVAL, "%s: \"%s\" starts or ends with a space", field, code);
     return 0;
@@ -113,8 +114,8 @@ int catalog_code_check(const char *field, const char *code, struct kt_err *err)
 /* PKWiU 2015: "27", "27.3", "27.32", "27.32.1", "27.32.13", "27.32.13.0". */
 static int check_pkwiu(const char *s, struct kt_err *err)
 {
-    static const char *const shapes[] = {"99", "99.9", "99.99", "99.99.9", "99.99.99",
-                                         "99.99.99.9"};
+    static const char *const shapes[] = {"99",      "99.9",     "99.99",
+                                         "99.99.9", "99.99.99", "99.99.99.9"};
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         const char *a = shapes[i], *b = s;
         while (*a && *b && (*a == '9' ? (*b >= '0' && *b <= '9') : *a == *b))
@@ -134,9 +135,9 @@ static int cn_digits(const char *s, char out[9], struct kt_err *err)
         if (*c == ' ')
             continue;
         if (*c < '0' || *c > '9' || n == 8)
-            return kt_err_set(err, KT_EINVAL,
-                              "cn_code: \"%.40s\" is not a CN code; use 2 to 8 digits like 8544 49 95",
-                              s);
+            return kt_err_set(
+                err, KT_EINVAL,
+                "cn_code: \"%.40s\" is not a CN code; use 2 to 8 digits like 8544 49 95", s);
         out[n++] = *c;
     }
     out[n] = '\0';
@@ -189,13 +190,15 @@ int catalog_product_validate(const struct catalog_product *p, struct kt_err *err
         if (t->name[0] == ' ' || t->name[strlen(t->name) - 1] == ' ')
             return kt_err_set(err, KT_EINVAL, "%s: starts or ends with a space", field);
         snprintf(field, sizeof field, "short_desc_%s", lang_codes[i]);
-        if (t->short_desc && (rc = check_text(field, t->short_desc, CATALOG_SHORT_DESC_MAX, 1, err)) < 0)
+        if (t->short_desc &&
+            (rc = check_text(field, t->short_desc, CATALOG_SHORT_DESC_MAX, 1, err)) < 0)
             return rc;
         snprintf(field, sizeof field, "long_desc_%s", lang_codes[i]);
         if (t->long_desc && strlen(t->long_desc) > CATALOG_LONG_DESC_MAX)
             return kt_err_set(err, KT_EINVAL, "%s: is longer than %d bytes", field,
                               CATALOG_LONG_DESC_MAX);
-        if (t->long_desc && (rc = check_text(field, t->long_desc, CATALOG_LONG_DESC_MAX, 1, err)) < 0)
+        if (t->long_desc &&
+            (rc = check_text(field, t->long_desc, CATALOG_LONG_DESC_MAX, 1, err)) < 0)
             return rc;
     }
     return 0;
@@ -328,9 +331,9 @@ int catalog_product_insert_in_tx(struct store *st, struct catalog_product *p, st
      * buffer RETURNING rows in a temporary table on every insert, so it is
      * asked for last_insert_rowid() instead (same connection, no round
      * trip). */
-#define INSERT_PRODUCT                                                                      \
-    "INSERT INTO products (code, code_fold, ean, unit, vat_rate, pkwiu, cn_code, weight_g, " \
-    "group_id, active, name_fold, search_text, created_at, updated_at, version) "          \
+#define INSERT_PRODUCT                                                                             \
+    "INSERT INTO products (code, code_fold, ean, unit, vat_rate, pkwiu, cn_code, weight_g, "       \
+    "group_id, active, name_fold, search_text, created_at, updated_at, version) "                  \
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 1)"
     static const char *const sql[2] = {INSERT_PRODUCT, INSERT_PRODUCT " RETURNING id"};
 #undef INSERT_PRODUCT
@@ -440,8 +443,7 @@ static int read_row(struct store_stmt *s, struct kt_arena *a, struct catalog_pro
     out->updated_at = store_col_int64(s, 11);
     out->version = store_col_int64(s, 12);
     if (oom)
-        return kt_err_set(err, KT_ENOMEM, "out of memory reading product %lld",
-                          (long long)out->id);
+        return kt_err_set(err, KT_ENOMEM, "out of memory reading product %lld", (long long)out->id);
     return 0;
 }
 
@@ -488,9 +490,9 @@ static int get_where(struct store *st, const char *sql, int64_t id, const char *
     if (rc == STORE_ROW)
         rc = read_row(s, a, out, err);
     else if (rc == STORE_DONE)
-        rc = code ? kt_err_set(err, KT_ENOTFOUND, "there is no product with code \"%s\"", code)
-                  : kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld",
-                               (long long)id);
+        rc = code
+                 ? kt_err_set(err, KT_ENOTFOUND, "there is no product with code \"%s\"", code)
+                 : kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld", (long long)id);
     store_stmt_done(s);
     if (rc < 0)
         return rc;
@@ -500,8 +502,8 @@ static int get_where(struct store *st, const char *sql, int64_t id, const char *
 int catalog_product_get(struct store *st, int64_t id, struct kt_arena *arena,
                         struct catalog_product *out, struct kt_err *err)
 {
-    return get_where(st, "SELECT " PRODUCT_COLUMNS " FROM products WHERE id = ?1", id, NULL,
-                     arena, out, err);
+    return get_where(st, "SELECT " PRODUCT_COLUMNS " FROM products WHERE id = ?1", id, NULL, arena,
+                     out, err);
 }
 
 int catalog_product_get_by_code(struct store *st, const char *code, struct kt_arena *arena,
@@ -509,8 +511,8 @@ int catalog_product_get_by_code(struct store *st, const char *code, struct kt_ar
 {
     if (empty(code))
         return kt_err_set(err, KT_EINVAL, "code: a product code is required");
-    return get_where(st, "SELECT " PRODUCT_COLUMNS " FROM products WHERE code = ?1", 0, code,
-                     arena, out, err);
+    return get_where(st, "SELECT " PRODUCT_COLUMNS " FROM products WHERE code = ?1", 0, code, arena,
+                     out, err);
 }
 
 /* The current version and search text of a product (search_text into buf). */
@@ -519,8 +521,8 @@ static int current_state(struct store *st, int64_t id, int64_t *version, struct 
 {
     struct store_stmt *s = NULL;
     int rc;
-    if ((rc = store_prepare(st, "SELECT version, search_text, code FROM products WHERE id = ?1",
-                            &s, err)) < 0)
+    if ((rc = store_prepare(st, "SELECT version, search_text, code FROM products WHERE id = ?1", &s,
+                            err)) < 0)
         return rc;
     store_bind_int64(s, 1, id);
     rc = store_step(s, err);
@@ -637,8 +639,7 @@ out:
     return rc;
 }
 
-int catalog_product_update_in_tx(struct store *st, struct catalog_product *p,
-                                 struct kt_err *err)
+int catalog_product_update_in_tx(struct store *st, struct catalog_product *p, struct kt_err *err)
 {
     int was_stale = 0;
     return update_impl(st, p, &was_stale, err);
@@ -719,9 +720,8 @@ out:
     return rc;
 }
 
-int catalog_product_set_active(struct store *st, int64_t id, int active,
-                               int64_t expected_version, int64_t *new_version,
-                               struct kt_err *err)
+int catalog_product_set_active(struct store *st, int64_t id, int active, int64_t expected_version,
+                               int64_t *new_version, struct kt_err *err)
 {
     struct set_active_ctx a = {.id = id, .expected = expected_version, .active = active};
     if (active != 0 && active != 1)

@@ -35,8 +35,8 @@
 
 enum catalog_lang { CATALOG_PL, CATALOG_EN, CATALOG_DE, CATALOG_LANG_COUNT };
 
-#define CATALOG_CODE_MAX 40       /* characters of a product or group code */
-#define CATALOG_NAME_MAX 250      /* characters of a name */
+#define CATALOG_CODE_MAX 40  /* characters of a product or group code */
+#define CATALOG_NAME_MAX 250 /* characters of a name */
 #define CATALOG_SHORT_DESC_MAX 1000
 #define CATALOG_LONG_DESC_MAX 65536 /* bytes */
 
@@ -117,14 +117,12 @@ int catalog_product_get_by_code(struct store *st, const char *code, struct kt_ar
  * update_in_tx uses the caller's.
  */
 int catalog_product_update(struct store *st, struct catalog_product *p, struct kt_err *err);
-int catalog_product_update_in_tx(struct store *st, struct catalog_product *p,
-                                 struct kt_err *err);
+int catalog_product_update_in_tx(struct store *st, struct catalog_product *p, struct kt_err *err);
 
 /* Sets the active flag (a version bump and a product.changed event).
  * expected_version 0 skips the version check. *new_version may be NULL. */
-int catalog_product_set_active(struct store *st, int64_t id, int active,
-                               int64_t expected_version, int64_t *new_version,
-                               struct kt_err *err);
+int catalog_product_set_active(struct store *st, int64_t id, int active, int64_t expected_version,
+                               int64_t *new_version, struct kt_err *err);
 
 struct catalog_product_filter {
     int64_t group_id; /* 0 = any group */

@@ -13,7 +13,7 @@
 #define RANGE_END "\xF4\x8F\xBF\xBF"
 
 #define MAX_WORDS 512 /* distinct words indexed per product (on the stack) */
-#define QUERY_WORDS 8    /* words of a query */
+#define QUERY_WORDS 8 /* words of a query */
 
 struct word {
     const char *p;
@@ -124,12 +124,15 @@ static int write_words(struct store *st, int insert, int64_t id, const struct wo
                        struct kt_err *err)
 {
     static const char *const sql[3] = {
-        "DELETE FROM product_words WHERE product_id = ?17 AND word IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "DELETE FROM product_words WHERE product_id = ?17 AND word IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         "INSERT OR IGNORE INTO product_words (word, product_id) SELECT column1, ?17 "
-        "FROM (VALUES (?1), (?2), (?3), (?4), (?5), (?6), (?7), (?8), (?9), (?10), (?11), (?12), (?13), (?14), (?15), (?16)) "
+        "FROM (VALUES (?1), (?2), (?3), (?4), (?5), (?6), (?7), (?8), (?9), (?10), (?11), (?12), "
+        "(?13), (?14), (?15), (?16)) "
         "WHERE column1 IS NOT NULL",
         "INSERT INTO product_words (word, product_id) SELECT column1, CAST(?17 AS BIGINT) "
-        "FROM (VALUES (CAST(?1 AS TEXT)), (?2), (?3), (?4), (?5), (?6), (?7), (?8), (?9), (?10), (?11), (?12), (?13), (?14), (?15), (?16)) AS v "
+        "FROM (VALUES (CAST(?1 AS TEXT)), (?2), (?3), (?4), (?5), (?6), (?7), (?8), (?9), (?10), "
+        "(?11), (?12), (?13), (?14), (?15), (?16)) AS v "
         "WHERE column1 IS NOT NULL ON CONFLICT DO NOTHING",
     };
     int which = !insert ? 0 : store_dialect(st) == STORE_POSTGRES ? 2 : 1;
@@ -186,15 +189,15 @@ void catalog_search_opts_init(struct catalog_search_opts *o)
 
 /* A query, folded two ways. */
 struct query {
-    struct kt_buf code;  /* folded, trimmed: compared with code_fold */
+    struct kt_buf code; /* folded, trimmed: compared with code_fold */
     struct kt_buf code_end;
-    struct kt_buf words; /* folded words */
+    struct kt_buf words;                /* folded words */
     struct kt_buf pattern[QUERY_WORDS]; /* "% word%" for LIKE on search_text */
     struct word w[QUERY_WORDS];
     size_t nw;
     struct kt_buf word_end; /* range end of the driving word */
-    size_t driver;         /* index in w of the word read from the index */
-    int digits;            /* the query is an EAN prefix */
+    size_t driver;          /* index in w of the word read from the index */
+    int digits;             /* the query is an EAN prefix */
 };
 
 static void query_release(struct query *q)
@@ -207,8 +210,7 @@ static void query_release(struct query *q)
         kt_buf_release(&q->pattern[i]);
 }
 
-static int query_parse(const char *text, int last_word_drives, struct query *q,
-                       struct kt_err *err)
+static int query_parse(const char *text, int last_word_drives, struct query *q, struct kt_err *err)
 {
     struct word all[QUERY_WORDS + 1];
     size_t n, len;
@@ -289,15 +291,15 @@ static void bind_words(struct store_stmt *s, int r, int pat, const struct query 
 }
 
 /* The words other than the driving one, each the start of a word of a name. */
-#define WORD_FILTER(a, b, c, d, e, f, g)                                                    \
-    "p.search_text LIKE " a " AND p.search_text LIKE " b " AND p.search_text LIKE " c     \
-    " AND p.search_text LIKE " d " AND p.search_text LIKE " e " AND p.search_text LIKE " f \
+#define WORD_FILTER(a, b, c, d, e, f, g)                                                           \
+    "p.search_text LIKE " a " AND p.search_text LIKE " b " AND p.search_text LIKE " c              \
+    " AND p.search_text LIKE " d " AND p.search_text LIKE " e " AND p.search_text LIKE " f         \
     " AND p.search_text LIKE " g
 
 /* id, code, ean, active, name in language ?L (else Polish) */
-#define HIT_COLUMNS(lang)                                                                   \
-    "p.id, p.code, p.ean, p.active, COALESCE(t.name, pl.name) FROM products p "            \
-    "LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang = " lang " "             \
+#define HIT_COLUMNS(lang)                                                                          \
+    "p.id, p.code, p.ean, p.active, COALESCE(t.name, pl.name) FROM products p "                    \
+    "LEFT JOIN product_texts t ON t.product_id = p.id AND t.lang = " lang " "                      \
     "LEFT JOIN product_texts pl ON pl.product_id = p.id AND pl.lang = 'pl' "
 
 /* Reads the hit columns starting at column c. */
@@ -317,8 +319,7 @@ static int read_hit(struct store_stmt *s, int c, struct kt_arena *a, struct cata
 }
 
 int catalog_search(struct store *st, const char *query, const struct catalog_search_opts *o,
-                   struct kt_arena *arena, struct catalog_hit **hits, size_t *n,
-                   struct kt_err *err)
+                   struct kt_arena *arena, struct catalog_hit **hits, size_t *n, struct kt_err *err)
 {
     /* ?1 ?2 code range, ?3 ?4 EAN range, ?5 language, ?6 ?7 range of the
      * driving word, ?8..?14 the other words, ?15 inactive too, ?16 ?17 page.
@@ -326,15 +327,17 @@ int catalog_search(struct store *st, const char *query, const struct catalog_sea
     static const char sql[] =
         "SELECT CASE WHEN p.code_fold = ?1 THEN 1 "
         "WHEN p.code_fold >= ?1 AND p.code_fold < ?2 THEN 2 "
-        "WHEN p.ean >= ?3 AND p.ean < ?4 THEN 3 ELSE 4 END AS cls, " HIT_COLUMNS("?5")
-        "WHERE p.id IN ("
-        "SELECT id FROM products WHERE code_fold >= ?1 AND code_fold < ?2 "
-        "UNION SELECT id FROM products WHERE ean >= ?3 AND ean < ?4 "
-        "UNION SELECT w.product_id FROM product_words w JOIN products p ON p.id = w.product_id "
-        "WHERE w.word >= ?6 AND w.word < ?7 AND "
-        WORD_FILTER("?8", "?9", "?10", "?11", "?12", "?13", "?14") ") "
-        "AND (?15 = 1 OR p.active = 1) "
-        "ORDER BY cls, p.name_fold, p.id LIMIT ?16 OFFSET ?17";
+        "WHEN p.ean >= ?3 AND p.ean < ?4 THEN 3 ELSE 4 END AS cls, " HIT_COLUMNS(
+            "?5") "WHERE p.id IN ("
+                  "SELECT id FROM products WHERE code_fold >= ?1 AND code_fold < ?2 "
+                  "UNION SELECT id FROM products WHERE ean >= ?3 AND ean < ?4 "
+                  "UNION SELECT w.product_id FROM product_words w JOIN products p ON p.id = "
+                  "w.product_id "
+                  "WHERE w.word >= ?6 AND w.word < ?7 AND " WORD_FILTER(
+                      "?8", "?9", "?10", "?11", "?12", "?13",
+                      "?14") ") "
+                             "AND (?15 = 1 OR p.active = 1) "
+                             "ORDER BY cls, p.name_fold, p.id LIMIT ?16 OFFSET ?17";
     struct query q;
     struct store_stmt *s = NULL;
     struct catalog_hit *list = NULL;
@@ -404,23 +407,24 @@ static int collect(struct store_stmt *s, enum catalog_match match, struct kt_are
     return rc < 0 ? rc : 0;
 }
 
-int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang lang,
-                         int limit, struct kt_arena *arena, struct catalog_hit **hits,
-                         size_t *n, struct kt_err *err)
+int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang lang, int limit,
+                         struct kt_arena *arena, struct catalog_hit **hits, size_t *n,
+                         struct kt_err *err)
 {
     /* Each class reads an ordered index range and stops after a few rows:
      * (code_fold), (ean), and the primary key (word, product_id). */
     static const char code_sql[] =
         "SELECT " HIT_COLUMNS("?3") "WHERE p.code_fold >= ?1 AND p.code_fold < ?2 "
-        "AND p.active = 1 ORDER BY p.code_fold, p.id LIMIT ?4";
+                                    "AND p.active = 1 ORDER BY p.code_fold, p.id LIMIT ?4";
     static const char ean_sql[] =
         "SELECT " HIT_COLUMNS("?3") "WHERE p.ean >= ?1 AND p.ean < ?2 AND p.active = 1 "
-        "ORDER BY p.ean LIMIT ?4";
-    static const char word_sql[] =
-        "SELECT " HIT_COLUMNS("?10") "JOIN product_words w ON w.product_id = p.id "
-        "WHERE w.word >= ?1 AND w.word < ?2 AND p.active = 1 AND "
-        WORD_FILTER("?3", "?4", "?5", "?6", "?7", "?8", "?9") " "
-        "ORDER BY w.word, w.product_id LIMIT ?11 OFFSET ?12";
+                                    "ORDER BY p.ean LIMIT ?4";
+    static const char word_sql[] = "SELECT " HIT_COLUMNS(
+        "?10") "JOIN product_words w ON w.product_id = p.id "
+               "WHERE w.word >= ?1 AND w.word < ?2 AND p.active = 1 AND " WORD_FILTER(
+                   "?3", "?4", "?5", "?6", "?7", "?8",
+                   "?9") " "
+                         "ORDER BY w.word, w.product_id LIMIT ?11 OFFSET ?12";
     struct query q;
     struct store_stmt *s = NULL;
     struct catalog_hit *list = NULL;
@@ -445,8 +449,8 @@ int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang
         store_bind_text(s, 2, kt_buf_str(&q.code_end));
         store_bind_text(s, 3, catalog_lang_code(lang));
         store_bind_int64(s, 4, limit);
-        if ((rc = collect(s, CATALOG_MATCH_CODE_PREFIX, arena, list, &count, (size_t)limit,
-                          &rows, err)) < 0)
+        if ((rc = collect(s, CATALOG_MATCH_CODE_PREFIX, arena, list, &count, (size_t)limit, &rows,
+                          err)) < 0)
             goto out;
         /* exact codes sort first in their range; tell them apart */
         for (size_t i = 0; i < count; i++) {
@@ -465,8 +469,8 @@ int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang
         store_bind_text(s, 2, kt_buf_str(&q.code_end));
         store_bind_text(s, 3, catalog_lang_code(lang));
         store_bind_int64(s, 4, limit);
-        if ((rc = collect(s, CATALOG_MATCH_EAN, arena, list, &count, (size_t)limit, &rows,
-                          err)) < 0)
+        if ((rc = collect(s, CATALOG_MATCH_EAN, arena, list, &count, (size_t)limit, &rows, err)) <
+            0)
             goto out;
     }
     /* A product whose name has two words with the prefix comes twice, and
@@ -480,8 +484,8 @@ int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang
         store_bind_text(s, 10, catalog_lang_code(lang));
         store_bind_int64(s, 11, want);
         store_bind_int64(s, 12, offset);
-        if ((rc = collect(s, CATALOG_MATCH_NAME, arena, list, &count, (size_t)limit, &rows,
-                          err)) < 0)
+        if ((rc = collect(s, CATALOG_MATCH_NAME, arena, list, &count, (size_t)limit, &rows, err)) <
+            0)
             goto out;
         if ((int64_t)rows < want && count < (size_t)limit)
             break;

@@ -77,9 +77,9 @@ int catalog_search(struct store *st, const char *query, const struct catalog_sea
                    struct kt_err *err);
 
 /* The top `limit` (1..100) active products for a prefix being typed. */
-int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang lang,
-                         int limit, struct kt_arena *arena, struct catalog_hit **hits,
-                         size_t *n, struct kt_err *err);
+int catalog_autocomplete(struct store *st, const char *prefix, enum catalog_lang lang, int limit,
+                         struct kt_arena *arena, struct catalog_hit **hits, size_t *n,
+                         struct kt_err *err);
 
 /*
  * For catalog/product. catalog_search_text appends to out the search text

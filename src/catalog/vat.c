@@ -47,7 +47,8 @@ int catalog_vat_find(const char *code, const struct catalog_vat **vat, struct kt
     while (n > 0 && code[n - 1] == ' ')
         n--;
     for (size_t i = 0; i < sizeof vat_rates / sizeof vat_rates[0]; i++) {
-        if (n > 0 && strlen(vat_rates[i].code) == n && strncasecmp(vat_rates[i].code, code, n) == 0) {
+        if (n > 0 && strlen(vat_rates[i].code) == n &&
+            strncasecmp(vat_rates[i].code, code, n) == 0) {
             *vat = &vat_rates[i];
             return 0;
         }

@@ -21,12 +21,13 @@ enum catalog_vat_kind {
 };
 
 struct catalog_vat {
-    const char *code;  /* stored: "23", "8", "5", "0", "zw", "np", "oo" */
-    int64_t rate;      /* 1/100 of a percent: 2300 = 23 %; 0 for every non-rated kind */
+    const char *code; /* stored: "23", "8", "5", "0", "zw", "np", "oo" */
+    int64_t rate;     /* 1/100 of a percent: 2300 = 23 %; 0 for every non-rated kind */
     enum catalog_vat_kind kind;
-    const char *pl;    /* label on documents: "23%", "zw", "np", "oo" */
-    const char *en;    /* "23%", "exempt", "not subject", "reverse charge" */
-    const char *de;    /* "23%", "steuerfrei", "nicht steuerbar", "Steuerschuldnerschaft des Leistungsempfängers" */
+    const char *pl; /* label on documents: "23%", "zw", "np", "oo" */
+    const char *en; /* "23%", "exempt", "not subject", "reverse charge" */
+    const char *de; /* "23%", "steuerfrei", "nicht steuerbar", "Steuerschuldnerschaft des
+                       Leistungsempfängers" */
 };
 
 /* The table in display order, and its length. */

@@ -71,14 +71,13 @@ static json_t *product_json(const struct catalog_product *p, const char *group_c
                                       str_or_null(t->short_desc), "long_desc",
                                       str_or_null(t->long_desc)));
     }
-    return json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:I, s:I, s:I, s:o}",
-                     "id", (json_int_t)p->id, "code", p->code, "ean", str_or_null(p->ean), "unit",
-                     p->unit, "vat", p->vat_rate, "pkwiu", str_or_null(p->pkwiu), "cn_code",
-                     str_or_null(p->cn_code), "weight_g",
-                     p->weight_g >= 0 ? json_integer(p->weight_g) : json_null(), "group",
-                     str_or_null(group_code), "active", p->active, "created_at",
-                     (json_int_t)p->created_at, "updated_at", (json_int_t)p->updated_at,
-                     "version", (json_int_t)p->version, "texts", texts);
+    return json_pack(
+        "{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:I, s:I, s:I, s:o}", "id",
+        (json_int_t)p->id, "code", p->code, "ean", str_or_null(p->ean), "unit", p->unit, "vat",
+        p->vat_rate, "pkwiu", str_or_null(p->pkwiu), "cn_code", str_or_null(p->cn_code), "weight_g",
+        p->weight_g >= 0 ? json_integer(p->weight_g) : json_null(), "group",
+        str_or_null(group_code), "active", p->active, "created_at", (json_int_t)p->created_at,
+        "updated_at", (json_int_t)p->updated_at, "version", (json_int_t)p->version, "texts", texts);
 }
 
 /* The fields shared by add and update. */
@@ -88,16 +87,17 @@ struct product_flags {
     int inactive;
 };
 
-#define PRODUCT_OPTS(f)                                                                      \
-    {.name = "name", .value = &(f).name}, {.name = "name-en", .value = &(f).name_en},       \
-        {.name = "name-de", .value = &(f).name_de}, {.name = "desc", .value = &(f).desc},  \
-        {.name = "desc-en", .value = &(f).desc_en},                                         \
-        {.name = "desc-de", .value = &(f).desc_de},                                         \
-        {.name = "long-desc", .value = &(f).long_desc}, {.name = "ean", .value = &(f).ean}, \
-        {.name = "unit", .value = &(f).unit}, {.name = "vat", .value = &(f).vat},           \
-        {.name = "group", .value = &(f).group}, {.name = "weight", .value = &(f).weight},   \
-        {.name = "pkwiu", .value = &(f).pkwiu}, {.name = "cn", .value = &(f).cn},           \
-        {.name = "inactive", .set = &(f).inactive }
+#define PRODUCT_OPTS(f)                                                                            \
+    {.name = "name", .value = &(f).name}, {.name = "name-en", .value = &(f).name_en},              \
+        {.name = "name-de", .value = &(f).name_de}, {.name = "desc", .value = &(f).desc},          \
+        {.name = "desc-en", .value = &(f).desc_en}, {.name = "desc-de", .value = &(f).desc_de},    \
+        {.name = "long-desc", .value = &(f).long_desc}, {.name = "ean", .value = &(f).ean},        \
+        {.name = "unit", .value = &(f).unit}, {.name = "vat", .value = &(f).vat},                  \
+        {.name = "group", .value = &(f).group}, {.name = "weight", .value = &(f).weight},          \
+        {.name = "pkwiu", .value = &(f).pkwiu}, {.name = "cn", .value = &(f).cn},                  \
+    {                                                                                              \
+        .name = "inactive", .set = &(f).inactive                                                   \
+    }
 
 /* Applies the flags given to p; the group code is looked up (needs the db). */
 static int apply_flags(struct cli *cli, const struct product_flags *f, struct kt_arena *a,
@@ -309,21 +309,20 @@ static int product_show(struct cli *cli, int argc, char **argv)
         json_t *j = product_json(&p, group_code(cli, p.group_id, &a));
         json_t *list = json_array();
         for (size_t i = 0; i < nimg; i++)
-            json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:I}",
-                                                  "position", imgs[i].position, "hash",
-                                                  imgs[i].blob_hash, "thumb", imgs[i].thumb_hash,
-                                                  "mime", imgs[i].mime, "width", imgs[i].width,
-                                                  "height", imgs[i].height, "bytes",
-                                                  (json_int_t)imgs[i].bytes));
+            json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:I}", "position",
+                                                  imgs[i].position, "hash", imgs[i].blob_hash,
+                                                  "thumb", imgs[i].thumb_hash, "mime", imgs[i].mime,
+                                                  "width", imgs[i].width, "height", imgs[i].height,
+                                                  "bytes", (json_int_t)imgs[i].bytes));
         json_object_set_new(j, "images", list);
         rc = cli_print_json(j);
         goto out;
     }
     print_product(cli, &p, &a);
     for (size_t i = 0; i < nimg; i++)
-        printf("  image %d%s: %s %dx%d %lld bytes %s\n", imgs[i].position,
-               i == 0 ? " (main)" : "", imgs[i].mime, imgs[i].width, imgs[i].height,
-               (long long)imgs[i].bytes, imgs[i].blob_hash);
+        printf("  image %d%s: %s %dx%d %lld bytes %s\n", imgs[i].position, i == 0 ? " (main)" : "",
+               imgs[i].mime, imgs[i].width, imgs[i].height, (long long)imgs[i].bytes,
+               imgs[i].blob_hash);
 out:
     kt_arena_release(&a);
     return rc;
@@ -334,9 +333,9 @@ static int product_list(struct cli *cli, int argc, char **argv)
     const char *group = NULL, *limit = NULL, *offset = NULL;
     int subgroups = 0, active = 0, inactive = 0;
     const struct cli_opt opts[] = {
-        {.name = "group", .value = &group},   {.name = "subgroups", .set = &subgroups},
-        {.name = "active", .set = &active},   {.name = "inactive", .set = &inactive},
-        {.name = "limit", .value = &limit},   {.name = "offset", .value = &offset},
+        {.name = "group", .value = &group}, {.name = "subgroups", .set = &subgroups},
+        {.name = "active", .set = &active}, {.name = "inactive", .set = &inactive},
+        {.name = "limit", .value = &limit}, {.name = "offset", .value = &offset},
     };
     struct catalog_product_filter flt;
     struct catalog_product *items;
@@ -443,7 +442,9 @@ static int product_search(struct cli *cli, int argc, char **argv, int suggest)
     if (limit) {
         if ((rc = parse_int(limit, "limit", 1, &v)) != 0)
             return rc;
-        o.limit = v > (suggest ? 100 : CATALOG_SEARCH_MAX_LIMIT) ? (suggest ? 100 : CATALOG_SEARCH_MAX_LIMIT) : (int)v;
+        o.limit = v > (suggest ? 100 : CATALOG_SEARCH_MAX_LIMIT)
+                      ? (suggest ? 100 : CATALOG_SEARCH_MAX_LIMIT)
+                      : (int)v;
     } else if (suggest) {
         o.limit = 10;
     }
@@ -494,8 +495,8 @@ static int product_set_active(struct cli *cli, int argc, char **argv, int active
     struct kt_err err;
     char *pos[1];
     size_t npos;
-    int rc = cli_parse_opts(active ? "product activate" : "product deactivate", argc, argv, NULL,
-                            0, pos, 1, &npos);
+    int rc = cli_parse_opts(active ? "product activate" : "product deactivate", argc, argv, NULL, 0,
+                            pos, 1, &npos);
     if (rc != 0)
         return rc;
     if (npos != 1)
@@ -541,12 +542,11 @@ static int product_image(struct cli *cli, int argc, char **argv)
                                     : domain_error("cannot add the image", &err);
         else if (cli->json)
             rc = cli_print_json(json_pack("{s:s, s:i, s:s, s:s, s:i, s:i}", "hash", img.blob_hash,
-                                          "position", img.position, "thumb", img.thumb_hash,
-                                          "mime", img.mime, "width", img.width, "height",
-                                          img.height));
+                                          "position", img.position, "thumb", img.thumb_hash, "mime",
+                                          img.mime, "width", img.width, "height", img.height));
         else
-            printf("added image %d of %s: %s %dx%d %s\n", img.position, p.code, img.mime,
-                   img.width, img.height, img.blob_hash);
+            printf("added image %d of %s: %s %dx%d %s\n", img.position, p.code, img.mime, img.width,
+                   img.height, img.blob_hash);
     } else if (catalog_image_remove(cli->st, p.id, pos[2], &err) != 0) {
         rc = domain_error("cannot remove the image", &err);
     } else {
@@ -558,9 +558,8 @@ static int product_image(struct cli *cli, int argc, char **argv)
 
 int cli_cmd_product(struct cli *cli, int argc, char **argv)
 {
-    static const char *const subs[] = {"add",     "update",   "show",       "list",
-                                       "search",  "suggest",  "activate",   "deactivate",
-                                       "image"};
+    static const char *const subs[] = {"add",     "update",   "show",       "list", "search",
+                                       "suggest", "activate", "deactivate", "image"};
     if (argc < 2 || argv[1][0] == '-')
         return cli_error(CLI_EXIT_USAGE,
                          "'product' needs a subcommand: add, update, show, list, search, "
@@ -585,8 +584,8 @@ int cli_cmd_product(struct cli *cli, int argc, char **argv)
         return product_image(cli, argc, argv);
     const char *s = cli_suggest(sub, subs, sizeof subs / sizeof subs[0]);
     if (s)
-        return cli_error(CLI_EXIT_USAGE, "'product %s' is not a command; did you mean 'product %s'?",
-                         sub, s);
+        return cli_error(CLI_EXIT_USAGE,
+                         "'product %s' is not a command; did you mean 'product %s'?", sub, s);
     return cli_error(CLI_EXIT_USAGE, "'product %s' is not a command; see kontor help product", sub);
 }
 
@@ -604,8 +603,8 @@ static int group_add(struct cli *cli, int argc, char **argv)
 {
     const char *name = NULL, *name_en = NULL, *name_de = NULL, *parent = NULL, *position = NULL;
     const struct cli_opt opts[] = {
-        {.name = "name", .value = &name},       {.name = "name-en", .value = &name_en},
-        {.name = "name-de", .value = &name_de}, {.name = "parent", .value = &parent},
+        {.name = "name", .value = &name},         {.name = "name-en", .value = &name_en},
+        {.name = "name-de", .value = &name_de},   {.name = "parent", .value = &parent},
         {.name = "position", .value = &position},
     };
     struct catalog_group g = {0}, pg;
@@ -614,8 +613,8 @@ static int group_add(struct cli *cli, int argc, char **argv)
     char *pos[1];
     size_t npos;
     int64_t v = 0;
-    int rc = cli_parse_opts("group add", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 1,
-                            &npos);
+    int rc =
+        cli_parse_opts("group add", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 1, &npos);
     if (rc != 0)
         return rc;
     if (npos != 1 || !name)

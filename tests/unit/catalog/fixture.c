@@ -61,8 +61,8 @@ void fixture_product(struct catalog_product *p, const char *code, const char *na
     p->text[CATALOG_PL].name = name_pl;
 }
 
-int64_t fixture_create(struct store *st, const char *code, const char *name_pl,
-                       const char *name_de, const char *ean)
+int64_t fixture_create(struct store *st, const char *code, const char *name_pl, const char *name_de,
+                       const char *ean)
 {
     struct catalog_product p;
     struct kt_err err;

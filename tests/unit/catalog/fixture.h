@@ -22,7 +22,7 @@ int64_t fixture_int(struct store *st, const char *sql);
 void fixture_product(struct catalog_product *p, const char *code, const char *name_pl,
                      const char *ean);
 /* Creates it and returns its id (fails the test on error). */
-int64_t fixture_create(struct store *st, const char *code, const char *name_pl,
-                       const char *name_de, const char *ean);
+int64_t fixture_create(struct store *st, const char *code, const char *name_pl, const char *name_de,
+                       const char *ean);
 
 #endif

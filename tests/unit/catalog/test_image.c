@@ -99,9 +99,8 @@ static void test_formats_and_thumbnails(void **state)
         assert_int_equal(img.height, cases[i].h);
         assert_int_equal(img.bytes, (int64_t)n);
         assert_int_equal(img.position, (int)i);
-        assert_int_equal(catalog_image_thumbnail(st, f->dir, f->product, img.blob_hash, NULL,
-                                                 &thumb, &err),
-                         0);
+        assert_int_equal(
+            catalog_image_thumbnail(st, f->dir, f->product, img.blob_hash, NULL, &thumb, &err), 0);
         assert_memory_equal(thumb.data + 8, "WEBP", 4);
         decoded_size(&thumb, &w, &h);
         assert_int_equal(w, cases[i].tw);
@@ -141,17 +140,17 @@ static void test_spoofed_files_rejected(void **state)
                      KT_EINVAL);
     assert_non_null(strstr(err.msg, "ELF executable"));
 
-    assert_int_equal(
-        catalog_image_add(st, f->dir, f->product, "MZ\x90\x00", 4, NULL, NULL, &err), KT_EINVAL);
+    assert_int_equal(catalog_image_add(st, f->dir, f->product, "MZ\x90\x00", 4, NULL, NULL, &err),
+                     KT_EINVAL);
     assert_non_null(strstr(err.msg, "Windows executable"));
     assert_int_equal(catalog_image_add(st, f->dir, f->product, "GIF89a..", 8, NULL, NULL, &err),
                      KT_EINVAL);
     assert_non_null(strstr(err.msg, "GIF"));
     assert_int_equal(catalog_image_add(st, f->dir, f->product, "", 0, NULL, NULL, &err), KT_EINVAL);
     /* JPEG magic, garbage after it */
-    assert_int_equal(catalog_image_add(st, f->dir, f->product, fake_jpeg, sizeof fake_jpeg, NULL,
-                                       NULL, &err),
-                     KT_EINVAL);
+    assert_int_equal(
+        catalog_image_add(st, f->dir, f->product, fake_jpeg, sizeof fake_jpeg, NULL, NULL, &err),
+        KT_EINVAL);
     assert_non_null(strstr(err.msg, "damaged"));
     /* a real JPEG cut in half: the header is fine, the pixels are not */
     size_t n;
@@ -203,7 +202,8 @@ static void test_order_reorder_remove(void **state)
     size_t n, count;
     for (int i = 0; i < 3; i++) {
         void *data = make_image(20 + i, 20, 3, ".png", &n);
-        assert_int_equal(catalog_image_add(st, f->dir, f->product, data, n, NULL, &img[i], &err), 0);
+        assert_int_equal(catalog_image_add(st, f->dir, f->product, data, n, NULL, &img[i], &err),
+                         0);
         g_free(data);
     }
     void *again = make_image(20, 20, 3, ".png", &n);

@@ -72,7 +72,8 @@ static void test_update_version_conflict(void **state)
     stale.text[CATALOG_PL].name = "Młotek murarski";
     assert_int_equal(catalog_product_update(f->st, &stale, &err), KT_ECONFLICT);
     /* no retries: the message is the first and only one */
-    assert_int_equal(strncmp(err.msg, "product P-1 was changed by someone else (version 2, you had 1)", 62), 0);
+    assert_int_equal(
+        strncmp(err.msg, "product P-1 was changed by someone else (version 2, you had 1)", 62), 0);
     assert_int_equal(stale.version, 1);
 
     assert_int_equal(catalog_product_get(f->st, id, &f->arena, &got, &err), 0);
@@ -97,28 +98,68 @@ struct bad_case {
     void (*apply)(struct catalog_product *p);
 };
 
-static void bad_code_empty(struct catalog_product *p) { p->code = ""; }
-static void bad_code_space(struct catalog_product *p) { p->code = "ABC "; }
-static void bad_code_long(struct catalog_product *p) { p->code = "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJX"; }
-static void bad_code_ctrl(struct catalog_product *p) { p->code = "AB\x01" "C"; }
-static void bad_ean(struct catalog_product *p) { p->ean = "5901234123458"; }
-static void bad_vat(struct catalog_product *p) { p->vat_rate = "7"; }
-static void bad_unit(struct catalog_product *p) { p->unit = "furlong"; }
-static void bad_cn(struct catalog_product *p) { p->cn_code = "123"; }
-static void bad_pkwiu(struct catalog_product *p) { p->pkwiu = "27-32"; }
-static void bad_name(struct catalog_product *p) { p->text[CATALOG_PL].name = NULL; }
-static void bad_name_utf8(struct catalog_product *p) { p->text[CATALOG_EN].name = "caf\xe9"; }
-static void bad_weight(struct catalog_product *p) { p->weight_g = -5; }
-static void bad_desc_only(struct catalog_product *p) { p->text[CATALOG_DE].short_desc = "kurz"; }
+static void bad_code_empty(struct catalog_product *p)
+{
+    p->code = "";
+}
+static void bad_code_space(struct catalog_product *p)
+{
+    p->code = "ABC ";
+}
+static void bad_code_long(struct catalog_product *p)
+{
+    p->code = "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJX";
+}
+static void bad_code_ctrl(struct catalog_product *p)
+{
+    p->code = "AB\x01"
+              "C";
+}
+static void bad_ean(struct catalog_product *p)
+{
+    p->ean = "5901234123458";
+}
+static void bad_vat(struct catalog_product *p)
+{
+    p->vat_rate = "7";
+}
+static void bad_unit(struct catalog_product *p)
+{
+    p->unit = "furlong";
+}
+static void bad_cn(struct catalog_product *p)
+{
+    p->cn_code = "123";
+}
+static void bad_pkwiu(struct catalog_product *p)
+{
+    p->pkwiu = "27-32";
+}
+static void bad_name(struct catalog_product *p)
+{
+    p->text[CATALOG_PL].name = NULL;
+}
+static void bad_name_utf8(struct catalog_product *p)
+{
+    p->text[CATALOG_EN].name = "caf\xe9";
+}
+static void bad_weight(struct catalog_product *p)
+{
+    p->weight_g = -5;
+}
+static void bad_desc_only(struct catalog_product *p)
+{
+    p->text[CATALOG_DE].short_desc = "kurz";
+}
 
 static void test_invalid_fields(void **state)
 {
     struct fixture *f = *state;
     static const struct bad_case cases[] = {
-        {"code:", bad_code_empty}, {"code:", bad_code_space}, {"code:", bad_code_long},
-        {"code:", bad_code_ctrl},  {"ean:", bad_ean},         {"vat:", bad_vat},
-        {"unit:", bad_unit},       {"cn_code:", bad_cn},      {"pkwiu:", bad_pkwiu},
-        {"name_pl:", bad_name},    {"name_en:", bad_name_utf8}, {"weight:", bad_weight},
+        {"code:", bad_code_empty},   {"code:", bad_code_space},   {"code:", bad_code_long},
+        {"code:", bad_code_ctrl},    {"ean:", bad_ean},           {"vat:", bad_vat},
+        {"unit:", bad_unit},         {"cn_code:", bad_cn},        {"pkwiu:", bad_pkwiu},
+        {"name_pl:", bad_name},      {"name_en:", bad_name_utf8}, {"weight:", bad_weight},
         {"name_de:", bad_desc_only},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -135,11 +135,11 @@ static int setup_ranking(void **state)
     if (fixture_setup(state) < 0)
         return -1;
     struct fixture *f = *state;
-    fixture_create(f->st, "KAB-10", "Zestaw kabli", NULL, NULL);        /* code prefix */
-    fixture_create(f->st, "X-1", "Kabel zasilający", NULL, NULL);       /* name */
-    fixture_create(f->st, "KAB", "Przedłużacz", NULL, NULL);            /* exact code */
-    fixture_create(f->st, "X-2", "Kabelek krótki", NULL, NULL);         /* name */
-    fixture_create(f->st, "X-3", "Adapter kabel kabelek", NULL, NULL);  /* name, two words */
+    fixture_create(f->st, "KAB-10", "Zestaw kabli", NULL, NULL);       /* code prefix */
+    fixture_create(f->st, "X-1", "Kabel zasilający", NULL, NULL);      /* name */
+    fixture_create(f->st, "KAB", "Przedłużacz", NULL, NULL);           /* exact code */
+    fixture_create(f->st, "X-2", "Kabelek krótki", NULL, NULL);        /* name */
+    fixture_create(f->st, "X-3", "Adapter kabel kabelek", NULL, NULL); /* name, two words */
     fixture_create(f->st, "Y-1", "Wtyczka", NULL, "5901234123457");
     fixture_create(f->st, "Y-2", "Gniazdo", NULL, "4006381333931");
     return 0;
@@ -214,14 +214,12 @@ static void test_autocomplete_ranking(void **state)
     assert_string_equal(h[4].name, "Kabelek krótki");
 
     /* top N: the best ones */
-    assert_int_equal(catalog_autocomplete(f->st, "kab", CATALOG_PL, 3, &f->arena, &h, &n, &err),
-                     0);
+    assert_int_equal(catalog_autocomplete(f->st, "kab", CATALOG_PL, 3, &f->arena, &h, &n, &err), 0);
     assert_int_equal(n, 3);
     assert_string_equal(h[2].code, "X-1");
     /* the last word is the one being typed */
     assert_int_equal(
-        catalog_autocomplete(f->st, "adapter kabele", CATALOG_PL, 10, &f->arena, &h, &n, &err),
-        0);
+        catalog_autocomplete(f->st, "adapter kabele", CATALOG_PL, 10, &f->arena, &h, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_string_equal(h[0].code, "X-3");
     assert_int_equal(catalog_autocomplete(f->st, "590", CATALOG_PL, 10, &f->arena, &h, &n, &err),
@@ -261,14 +259,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_diacritics, setup_names, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_hit_names_in_language, setup_names,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_hit_names_in_language, setup_names, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_rename_reindexes, setup_names, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries, setup_names, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_ranking, setup_ranking, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_search_pages, setup_ranking, fixture_teardown),
-        cmocka_unit_test_setup_teardown(test_autocomplete_ranking, setup_ranking,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_autocomplete_ranking, setup_ranking, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_autocomplete_many, setup_ranking, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
