@@ -350,7 +350,7 @@ int main(int argc, char **argv)
         die(url, err.msg);
     /* A bulk load keeps the indexes it writes to in memory: 256 MB of page
      * cache on SQLite (the default 2 MB would re-read index pages). */
-    if (!pg && store_exec(st, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", &err) < 0)
+    if (!pg && store_exec(st, "PRAGMA cache_size = -262144", &err) < 0)
         die("cache_size", err.msg);
 
     double secs = load(st, n);

@@ -97,9 +97,11 @@ int catalog_product_create(struct store *st, struct catalog_product *p, struct k
 /*
  * Same as create, inside the caller's open write transaction (store_begin
  * / store_tx); neither begins nor commits. Made for bulk loads: it uses the
- * connection's cached prepared statements and one statement per row it
- * writes. A failure leaves the transaction unusable (PostgreSQL semantics,
- * see store.h): roll it back.
+ * connection's cached prepared statements and writes a product with five
+ * statements in the usual case (the row, one per text, the name words 16 at
+ * a time, the event); about 45 000 products/s on SQLite on a 2-core machine
+ * in transactions of 50 000 (bench_search). A failure leaves the
+ * transaction unusable (PostgreSQL semantics, see store.h): roll it back.
  */
 int catalog_product_insert_in_tx(struct store *st, struct catalog_product *p, struct kt_err *err);
 
