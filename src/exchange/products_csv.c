@@ -269,18 +269,19 @@ static int base_price(struct store *st, int64_t list_id, int64_t product_id, int
     return rc;
 }
 
-static int write_cells(struct products_state *s, int64_t product_id, const struct cells *c,
-                       const char *source, int *changed, struct kt_err *err)
+/* Writes the non-empty price and stock cells; a new product (existed 0)
+ * has no prices or stock rows yet, so nothing is looked up for it. */
+static int write_cells(struct products_state *s, int64_t product_id, int existed,
+                       const struct cells *c, const char *source, int *changed, struct kt_err *err)
 {
     struct kt_err e;
     kt_err_clear(&e);
     for (size_t i = 0; i < s->nprices; i++) {
         if (c->price[i] < 0)
             continue;
-        int64_t cur;
+        int64_t cur = -1;
         char valid_to[PRICE_DATE_SIZE] = "";
-        int rc = base_price(s->st, s->prices[i].id, product_id, &cur, valid_to, &e);
-        if (rc != 0)
+        if (existed && base_price(s->st, s->prices[i].id, product_id, &cur, valid_to, &e) != 0)
             return failed(err, &e);
         if (cur == c->price[i] && valid_to[0] == '\0')
             continue;
@@ -293,7 +294,10 @@ static int write_cells(struct products_state *s, int64_t product_id, const struc
     /* a warehouse without a stock row exports an empty cell, so "0" makes a row */
     struct stock_level *lv = NULL;
     size_t nlv = 0;
-    if (s->nstocks > 0 && stock_levels(s->st, product_id, &lv, &nlv, &e) != 0)
+    int any = 0;
+    for (size_t i = 0; i < s->nstocks; i++)
+        any |= c->qty[i] >= 0;
+    if (existed && any && stock_levels(s->st, product_id, &lv, &nlv, &e) != 0)
         return failed(err, &e);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < s->nstocks; i++) {
@@ -380,7 +384,7 @@ static int prod_row(struct exchange_run *run, void *state, struct exchange_row *
             return failed(err, &e);
         changed = 1;
     }
-    rc = write_cells(s, p.id, &cells, exchange_run_source(run), &changed, err);
+    rc = write_cells(s, p.id, exists, &cells, exchange_run_source(run), &changed, err);
     if (rc != 0)
         return rc;
     row->outcome = !exists ? EXCHANGE_CREATED : changed ? EXCHANGE_UPDATED : EXCHANGE_UNCHANGED;
