@@ -135,4 +135,5 @@ int cli_cmd_import(struct cli *cli, int argc, char **argv);
 int cli_cmd_export(struct cli *cli, int argc, char **argv);
 int cli_cmd_demo(struct cli *cli, int argc, char **argv);
 
+int cli_cmd_serve(struct cli *cli, int argc, char **argv);
 #endif

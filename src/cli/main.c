@@ -312,6 +312,21 @@ static const struct cli_command commands[] = {
         .run = cli_cmd_demo,
         .needs_db = 1,
     },
+    {
+        .name = "serve",
+        .summary = "run the web server: back office, portals and the JSON API",
+        .usage = "[--listen ADDR:PORT] [--threads N] [--no-worker] [--routes]",
+        .help = "Serves the back office, the portals and the JSON API (/api/v1) over HTTP\n"
+                "on [http] listen (default 127.0.0.1:8080; port 0 picks a free port) with\n"
+                "[http] threads request threads, and runs the jobs worker in the same\n"
+                "process unless --no-worker. Prints the address it serves on. SIGINT or\n"
+                "SIGTERM stop it: new connections are refused, requests in flight finish\n"
+                "(up to [http] shutdown_s seconds). --routes prints the route table (with\n"
+                "--json as JSON) and exits. Limits, timeouts and cookies: 'kontor help\n"
+                "config'. See docs/web.md and docs/api.md.\n",
+        .run = cli_cmd_serve,
+        .needs_db = 1,
+    },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

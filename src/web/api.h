@@ -1,0 +1,64 @@
+/*
+ * web/api: the JSON API under /api/v1: the conventions every endpoint
+ * shares, and the endpoints about the caller and their API tokens.
+ *
+ * Conventions (docs/api.md):
+ *   - bodies are JSON objects (Content-Type: application/json); a member
+ *     the endpoint does not declare is a 400 naming it;
+ *   - errors are {"error": {"code", "message", "field"}} (router.c);
+ *   - lists take ?page= (from 1) and ?per_page= (1..200, default 50) and
+ *     answer {"items": [...], "page", "per_page", "total"};
+ *   - a record with a version carries ETag: "v<version>"; an update must
+ *     send If-Match with that ETag (428 without it); when the record has
+ *     moved on the update fails with 412 and changes nothing;
+ *   - amounts and quantities are decimal strings ("12.50"), never numbers.
+ */
+#ifndef KT_WEB_API_H
+#define KT_WEB_API_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "web/http.h"
+
+#define WEB_PER_PAGE_DEFAULT 50
+#define WEB_PER_PAGE_MAX 200
+
+/* The declared pagination fields, for a route's WEB_FIELDS list. */
+#define WEB_PAGE_FIELDS                                                                       \
+    {.name = "page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 1000000},     \
+    {                                                                                          \
+        .name = "per_page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1,               \
+        .max = WEB_PER_PAGE_MAX                                                                \
+    }
+
+/* The page and page size asked for (defaults 1 and WEB_PER_PAGE_DEFAULT). */
+void web_api_page(const struct web_req *req, int64_t *page, int64_t *per_page);
+
+/* {"items": items, "page", "per_page", "total"}; takes items. */
+json_t *web_api_list(json_t *items, int64_t page, int64_t per_page, int64_t total);
+
+/* Sets ETag: "v<version>". */
+int web_api_etag(struct web_req *req, struct web_resp *resp, int64_t version);
+
+/*
+ * The version the client read, from If-Match ("v12", quoted or weak).
+ * 428 (precondition_required) when the header is missing, 400 when it is
+ * not one of our ETags; returns the code with req's failure recorded.
+ */
+int web_api_if_match(struct web_req *req, int64_t *version);
+
+/* Route handlers (routes.c). */
+int web_api_index(struct web_req *req, struct web_resp *resp);
+int web_api_me(struct web_req *req, struct web_resp *resp);
+int web_api_tokens_list(struct web_req *req, struct web_resp *resp);
+int web_api_token_create(struct web_req *req, struct web_resp *resp);
+int web_api_token_revoke(struct web_req *req, struct web_resp *resp);
+/* api_catalog.c */
+int web_api_products_list(struct web_req *req, struct web_resp *resp);
+int web_api_product_get(struct web_req *req, struct web_resp *resp);
+int web_api_product_create(struct web_req *req, struct web_resp *resp);
+int web_api_product_update(struct web_req *req, struct web_resp *resp);
+int web_api_product_stock(struct web_req *req, struct web_resp *resp);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * The route table: every URL Kontor answers, who may call it and what it
+ * reads. The router (router.c) enforces each column before the handler
+ * runs; `kontor serve --routes --json` prints the table, and the HTTP tests
+ * generate the permission matrix from it (a route they do not know fails
+ * them). Keep rows grouped by area, in the order of docs/api.md and
+ * docs/web.md.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "web/api.h"
+#include "web/pages.h"
+#include "web/router.h"
+#include "web/static.h"
+#include "base/banned.h"
+
+/* A product in a request body: the same flat shape as in answers. */
+#define PRODUCT_TEXT(lang)                                                                    \
+    {.name = "name_" lang, .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 250},            \
+        {.name = "short_desc_" lang, .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000}, \
+        {.name = "long_desc_" lang, .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 65536}
+#define PRODUCT_BODY                                                                          \
+    {.name = "ean", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 14},                    \
+        {.name = "unit", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 20},               \
+        {.name = "vat_rate", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 8},            \
+        {.name = "pkwiu", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 20},              \
+        {.name = "cn_code", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 20},            \
+        {.name = "weight_g", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 0,                \
+         .max = 1000000000},                                                                  \
+        {.name = "group_id", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 1,                \
+         .max = INT64_MAX},                                                                   \
+        {.name = "active", .type = WEB_BOOL, .from = WEB_FROM_BODY}, PRODUCT_TEXT("pl"),      \
+        PRODUCT_TEXT("en"), PRODUCT_TEXT("de")
+#define PRODUCT_CODE_PATH                                                                     \
+    {.name = "code", .type = WEB_CODE, .from = WEB_FROM_PATH, .required = 1, .max = 40}
+
+static const struct web_route routes[] = {
+    /* ---- infrastructure ---- */
+    {
+        .method = WEB_GET,
+        .pattern = "/healthz",
+        .handler = web_page_healthz,
+        .area = WEB_AREA_STATIC,
+        .auth = WEB_PUBLIC,
+        .summary = "200 \"ok\" while the server runs; does not touch the database",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/static/*",
+        .handler = web_static_handler,
+        .area = WEB_AREA_STATIC,
+        .auth = WEB_PUBLIC,
+        .fields = WEB_FIELDS({.name = "v", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 64}),
+        .summary = "stylesheet, script and images, with ETag and gzip",
+    },
+
+    /* ---- back office: pages ---- */
+    {
+        .method = WEB_GET,
+        .pattern = "/",
+        .handler = web_page_root,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_PUBLIC,
+        .summary = "to the dashboard, the account page or the login page",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/login",
+        .handler = web_page_login_form,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_PUBLIC,
+        .fields = WEB_FIELDS({.name = "next", .type = WEB_STRING, .from = WEB_FROM_QUERY,
+                              .max = 1000}),
+        .summary = "the login form",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/login",
+        .handler = web_page_login,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_PUBLIC,
+        .csrf = WEB_CSRF_LOGIN,
+        .fields = WEB_FIELDS(
+            {.name = "login", .type = WEB_STRING, .from = WEB_FROM_BODY, .required = 1,
+             .min = 1, .max = 254},
+            {.name = "password", .type = WEB_SECRET, .from = WEB_FROM_BODY, .required = 1,
+             .max = 1024},
+            {.name = "next", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000}),
+        .summary = "log in (throttled per account and address); sets kontor_session",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/logout",
+        .handler = web_page_logout,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_USER,
+        .csrf = WEB_CSRF_SESSION,
+        .summary = "end the session",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/lang/{code}",
+        .handler = web_page_lang,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_PUBLIC,
+        .fields = WEB_FIELDS(
+            {.name = "code", .type = WEB_ENUM, .from = WEB_FROM_PATH, .required = 1,
+             .choices = "pl|en"},
+            {.name = "next", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 1000}),
+        .summary = "choose the UI language for this browser (kontor_lang cookie)",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/dashboard",
+        .handler = web_page_dashboard,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .summary = "the back-office start page",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/account",
+        .handler = web_page_account,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_USER,
+        .summary = "who you are logged in as, with your permissions",
+    },
+
+    /* ---- JSON API ---- */
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1",
+        .handler = web_api_index,
+        .area = WEB_AREA_API,
+        .auth = WEB_PUBLIC,
+        .summary = "the list of API endpoints",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/me",
+        .handler = web_api_me,
+        .area = WEB_AREA_API,
+        .auth = WEB_USER,
+        .summary = "the caller: user, kind, language and effective permissions",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/tokens",
+        .handler = web_api_tokens_list,
+        .area = WEB_AREA_API,
+        .auth = WEB_USER,
+        .perm = "api",
+        .fields = WEB_FIELDS(WEB_PAGE_FIELDS),
+        .summary = "the caller's API tokens (never the secrets)",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/tokens",
+        .handler = web_api_token_create,
+        .area = WEB_AREA_API,
+        .auth = WEB_USER,
+        .perm = "api",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            {.name = "name", .type = WEB_STRING, .from = WEB_FROM_BODY, .required = 1, .min = 1,
+             .max = 200},
+            {.name = "scopes", .type = WEB_STRING, .from = WEB_FROM_BODY, .required = 1,
+             .min = 1, .max = 1000},
+            {.name = "expires_on", .type = WEB_DATE, .from = WEB_FROM_BODY}),
+        .summary = "create an API token for the caller; the secret is shown once",
+    },
+    {
+        .method = WEB_DELETE,
+        .pattern = "/api/v1/tokens/{id}",
+        .handler = web_api_token_revoke,
+        .area = WEB_AREA_API,
+        .auth = WEB_USER,
+        .perm = "api",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS({.name = "id", .type = WEB_INT, .from = WEB_FROM_PATH,
+                              .required = 1, .min = 1, .max = INT64_MAX}),
+        .summary = "revoke one of the caller's API tokens",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/products",
+        .handler = web_api_products_list,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(
+            WEB_PAGE_FIELDS,
+            {.name = "q", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 200},
+            {.name = "active", .type = WEB_ENUM, .from = WEB_FROM_QUERY, .choices = "yes|no|any"}),
+        .summary = "products by code, or found by code, EAN and name words with ?q=",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/products",
+        .handler = web_api_product_create,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            {.name = "code", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 40},
+            PRODUCT_BODY),
+        .summary = "create a product",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/products/{code}",
+        .handler = web_api_product_get,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH),
+        .summary = "one product with its texts; ETag carries its version",
+    },
+    {
+        .method = WEB_PUT,
+        .pattern = "/api/v1/products/{code}",
+        .handler = web_api_product_update,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, PRODUCT_BODY),
+        .summary = "replace a product's fields and texts; needs If-Match",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/products/{code}/stock",
+        .handler = web_api_product_stock,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH),
+        .summary = "stock of a product per warehouse and in total",
+    },
+};
+
+const struct web_route *web_routes(size_t *n)
+{
+    *n = sizeof routes / sizeof routes[0];
+    return routes;
+}
