@@ -139,8 +139,8 @@ static int add_file(struct web_static *s, const char *path, const char *name, si
     }
     struct web_asset *a = &s->assets[s->n];
     memset(a, 0, sizeof *a);
-    unsigned char *data;
-    size_t len;
+    unsigned char *data = NULL;
+    size_t len = 0;
     int rc = read_file(path, &data, &len, err);
     if (rc != 0)
         return rc;
