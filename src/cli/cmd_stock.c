@@ -308,7 +308,7 @@ static int stock_change(struct cli *cli, size_t k, int argc, char **argv)
     if (npos != 3)
         return cli_error(CLI_EXIT_USAGE, "usage: %s [--doc REF] [--user NAME]",
                          change_cmds[k].usage);
-    int64_t qty, pid, wid;
+    int64_t qty = 0, pid = 0, wid = 0;
     if ((rc = parse_qty(pos[2], "quantity", &qty)) != 0)
         return rc;
     struct kt_err err;
@@ -363,7 +363,7 @@ static int stock_move_cmd(struct cli *cli, int argc, char **argv)
     if (npos != 4)
         return cli_error(CLI_EXIT_USAGE, "usage: kontor stock move PRODUCT FROM TO QTY [--doc "
                                          "REF] [--user NAME]");
-    int64_t qty, pid, from, to;
+    int64_t qty = 0, pid = 0, from = 0, to = 0;
     if ((rc = parse_qty(pos[3], "quantity", &qty)) != 0)
         return rc;
     if ((rc = open_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
