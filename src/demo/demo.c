@@ -301,36 +301,44 @@ static int finish_png(cairo_surface_t *s, struct kt_buf *out, struct kt_err *err
     return 0;
 }
 
-/* The company logo: a rounded badge with the name. */
+/*
+ * The pictures use shapes and strokes only, no text: cairo's text goes
+ * through fontconfig, whose process-wide caches are never freed (a leak
+ * under the sanitizers) and whose fonts differ between machines (the
+ * pictures would not be the same bytes everywhere).
+ */
+
+/* The company logo: a blue disc with a "K" drawn in strokes and three bars. */
 static int draw_logo(struct kt_buf *out, struct kt_err *err)
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 480, 140);
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgba(cr, 1, 1, 1, 0);
     cairo_paint(cr);
-    cairo_new_sub_path(cr);
     cairo_arc(cr, 70, 70, 60, 0, 2 * M_PI);
     cairo_set_source_rgb(cr, 0.09, 0.33, 0.60);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-    cairo_set_font_size(cr, 64);
-    cairo_move_to(cr, 48, 92);
-    cairo_show_text(cr, "K");
-    cairo_set_source_rgb(cr, 0.09, 0.33, 0.60);
-    cairo_set_font_size(cr, 44);
-    cairo_move_to(cr, 148, 70);
-    cairo_show_text(cr, "KONTOR");
-    cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    cairo_set_font_size(cr, 26);
-    cairo_move_to(cr, 150, 108);
-    cairo_show_text(cr, "Demo sp. z o.o.");
+    cairo_set_line_width(cr, 12);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_move_to(cr, 52, 38);
+    cairo_line_to(cr, 52, 102);
+    cairo_move_to(cr, 92, 38);
+    cairo_line_to(cr, 56, 72);
+    cairo_line_to(cr, 94, 102);
+    cairo_stroke(cr);
+    static const double bars[][3] = {{0.09, 0.33, 0.60}, {0.95, 0.60, 0.10}, {0.55, 0.55, 0.55}};
+    for (int i = 0; i < 3; i++) {
+        cairo_set_source_rgb(cr, bars[i][0], bars[i][1], bars[i][2]);
+        cairo_rectangle(cr, 150, 30 + i * 30, 300 - i * 70, 18);
+        cairo_fill(cr);
+    }
     cairo_destroy(cr);
     return finish_png(s, out, err);
 }
 
-/* A product picture: a shape in the group's colour with the code under it. */
-static int draw_product(long i, const struct family *f, const char *code, struct kt_buf *out,
+/* A product picture: a shape in the group's colour over the EAN's bars. */
+static int draw_product(long i, const struct family *f, const char *ean, struct kt_buf *out,
                         struct kt_err *err)
 {
     const struct group_def *g = &groups[f->group];
@@ -342,24 +350,28 @@ static int draw_product(long i, const struct family *f, const char *code, struct
     cairo_set_source_rgb(cr, g->r * shade, g->g * shade, g->b * shade);
     switch (f->group % 3) {
     case 0:
-        cairo_rectangle(cr, 70, 50, 180, 180);
+        cairo_rectangle(cr, 70, 30, 180, 180);
         break;
     case 1:
-        cairo_arc(cr, 160, 140, 95, 0, 2 * M_PI);
+        cairo_arc(cr, 160, 120, 95, 0, 2 * M_PI);
         break;
     default:
-        cairo_move_to(cr, 160, 40);
-        cairo_line_to(cr, 260, 230);
-        cairo_line_to(cr, 60, 230);
+        cairo_move_to(cr, 160, 20);
+        cairo_line_to(cr, 260, 210);
+        cairo_line_to(cr, 60, 210);
         cairo_close_path(cr);
         break;
     }
     cairo_fill(cr);
-    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-    cairo_set_font_size(cr, 28);
-    cairo_move_to(cr, 60, 285);
-    cairo_show_text(cr, code);
+    /* bars whose widths follow the EAN's digits, like a barcode label */
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    double x = 40;
+    for (const char *d = ean; *d && x < 280; d++) {
+        double w = 1.5 + (*d - '0') % 4;
+        cairo_rectangle(cr, x, 240, w, 60);
+        x += w + 2.5 + (*d - '0') % 3;
+    }
+    cairo_fill(cr);
     cairo_destroy(cr);
     return finish_png(s, out, err);
 }
@@ -691,7 +703,9 @@ static int ensure_images(struct store *st, const struct demo_options *o, struct 
             rc = catalog_image_list(st, p.id, &a, &imgs, &nimg, err);
         if (rc == 0 && nimg == 0) {
             kt_buf_reset(&png);
-            rc = draw_product(i, family_of(i), code, &png, err);
+            char ean[14];
+            ean_for(i, ean);
+            rc = draw_product(i, family_of(i), ean, &png, err);
             struct catalog_image out;
             if (rc == 0)
                 rc =

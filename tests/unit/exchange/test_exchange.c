@@ -593,6 +593,7 @@ static void large_file_memory_bounded(void **state)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     long before = ru.ru_maxrss;
+    (void)before;
     struct exchange_summary sum;
     f->nrows = 0;
     struct exchange_options opt = {.skip_bad_rows = 1, .batch_rows = 2000};
@@ -603,8 +604,12 @@ static void large_file_memory_bounded(void **state)
     assert_int_equal(sum.created, rows);
     assert_int_equal(count(f->st, "SELECT COUNT(*) FROM products"), rows);
     getrusage(RUSAGE_SELF, &ru);
+    /* AddressSanitizer keeps freed memory in quarantine: the RSS says
+     * nothing there, the bound holds for the plain build */
+#ifndef __SANITIZE_ADDRESS__
     if (ru.ru_maxrss - before > 48 * 1024)
         fail_msg("the import grew the RSS by %ld KiB", ru.ru_maxrss - before);
+#endif
 }
 
 int main(void)
