@@ -48,7 +48,9 @@ CREATE TABLE products (
     updated_at INTEGER NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX products_code_fold ON products (code_fold);
+-- (code_fold, id): the order autocomplete reads codes in, so that a prefix
+-- shared by thousands of codes still yields its first rows without a sort.
+CREATE INDEX products_code_fold ON products (code_fold, id);
 CREATE INDEX products_group ON products (group_id, id);
 
 CREATE TABLE product_texts (
