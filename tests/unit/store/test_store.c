@@ -635,7 +635,9 @@ static void test_deadlock_retried(void **state)
     assert_int_equal(t[0].rc, 0);
     assert_int_equal(t[1].rc, 0);
     if (store_dialect(f->st) == STORE_POSTGRES)
-        assert_int_equal(t[0].calls + t[1].calls, 3); /* exactly one victim, run again */
+        /* at least one victim, run again; under a sanitizer's slowness the
+         * retried victim can be chosen again before the winner commits */
+        assert_true(t[0].calls + t[1].calls >= 3);
     assert_int_equal(query_i64(f->st, "SELECT n FROM counter WHERE id = 1"), 2);
     assert_int_equal(query_i64(f->st, "SELECT n FROM counter WHERE id = 2"), 2);
 }
