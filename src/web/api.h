@@ -55,6 +55,10 @@ int web_api_tokens_list(struct web_req *req, struct web_resp *resp);
 int web_api_token_create(struct web_req *req, struct web_resp *resp);
 int web_api_token_revoke(struct web_req *req, struct web_resp *resp);
 /* api_catalog.c */
+/* The product field a catalogue message is about ("ean: ..." -> "ean"),
+ * by the name used in bodies and forms; NULL when it names none. */
+const char *web_product_field_of(const char *msg);
+int web_api_suggest_products(struct web_req *req, struct web_resp *resp);
 int web_api_products_list(struct web_req *req, struct web_resp *resp);
 int web_api_product_get(struct web_req *req, struct web_resp *resp);
 int web_api_product_create(struct web_req *req, struct web_resp *resp);

@@ -99,7 +99,7 @@ static void product_from_body(const struct web_req *req, struct catalog_product 
 
 /* Which input a domain message is about: catalog messages start with the
  * field name ("ean: ..."). */
-static const char *field_of(const char *msg)
+const char *web_product_field_of(const char *msg)
 {
     static const char *const fields[] = {"code", "ean", "unit", "vat", "pkwiu", "cn",
                                          "weight", "group", "name"};
@@ -198,7 +198,7 @@ int web_api_product_create(struct web_req *req, struct web_resp *resp)
     if (rc == 0)
         rc = catalog_product_create(st, &p, &req->err);
     if (rc == KT_EINVAL || rc == KT_EEXIST || rc == KT_EFOREIGN)
-        req->err_field = field_of(req->err.msg);
+        req->err_field = web_product_field_of(req->err.msg);
     if (rc != 0)
         return rc;
     const char *loc = kt_arena_printf(req->arena, "/api/v1/products/%s", p.code);
@@ -227,7 +227,7 @@ int web_api_product_update(struct web_req *req, struct web_resp *resp)
     p.version = version;
     rc = catalog_product_update(st, &p, &req->err);
     if (rc == KT_EINVAL || rc == KT_EEXIST || rc == KT_EFOREIGN)
-        req->err_field = field_of(req->err.msg);
+        req->err_field = web_product_field_of(req->err.msg);
     if (rc != 0)
         return rc;
     rc = catalog_product_get(st, p.id, req->arena, &cur, &req->err);
@@ -272,4 +272,31 @@ int web_api_product_stock(struct web_req *req, struct web_resp *resp)
     return web_resp_json(req, resp, 200,
                          json_pack("{s:s, s:o*, s:o*}", "product", p.code, "warehouses", items,
                                    "total", sum));
+}
+
+int web_api_suggest_products(struct web_req *req, struct web_resp *resp)
+{
+    struct store *st;
+    struct catalog_hit *hits;
+    size_t n = 0;
+    const struct web_value *q = web_req_value(req, "q");
+    const struct web_value *lim = web_req_value(req, "limit");
+    enum catalog_lang lang = CATALOG_PL;
+    catalog_lang_parse(req->lang, &lang, NULL);
+    int rc = web_req_db(req, &st, &req->err);
+    if (rc != 0)
+        return rc;
+    rc = catalog_autocomplete(st, q->text, lang, lim->present ? (int)lim->num : 10, req->arena,
+                              &hits, &n, &req->err);
+    if (rc == KT_EINVAL) {
+        n = 0; /* nothing searchable typed yet: no suggestions */
+        rc = 0;
+    }
+    if (rc != 0)
+        return rc;
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items, json_pack("{s:s, s:s?, s:s?}", "code", hits[i].code, "name",
+                                               hits[i].name, "ean", hits[i].ean));
+    return web_resp_json(req, resp, 200, json_pack("{s:o*}", "items", items));
 }

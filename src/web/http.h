@@ -77,6 +77,10 @@ struct web_req {
     const struct web_route *route;
     /* One value per entry of route->fields, in the same order. */
     struct web_value *values;
+    /* Routes marked `form`: the message of each field that failed (NULL
+     * when it passed), parallel to values; nfield_errors counts them. */
+    const char **field_errors;
+    size_t nfield_errors;
     struct web_pair *query; /* the query string, decoded */
     size_t nquery;
     struct web_pair *form; /* the fields of a form body, decoded */

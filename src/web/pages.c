@@ -33,6 +33,7 @@ static const struct nav_item {
     const char *perm;
 } nav_items[] = {
     {"/dashboard", "nav.dashboard", WEB_STAFF, NULL},
+    {"/products", "nav.products", WEB_STAFF, "catalog.read"},
     {"/account", "nav.account", WEB_USER, NULL},
 };
 

@@ -51,5 +51,12 @@ int web_page_lang(struct web_req *req, struct web_resp *resp);
 int web_page_dashboard(struct web_req *req, struct web_resp *resp);
 int web_page_account(struct web_req *req, struct web_resp *resp);
 int web_page_healthz(struct web_req *req, struct web_resp *resp);
+/* pages_catalog.c */
+int web_page_products(struct web_req *req, struct web_resp *resp);
+int web_page_product(struct web_req *req, struct web_resp *resp);
+int web_page_product_new(struct web_req *req, struct web_resp *resp);
+int web_page_product_edit(struct web_req *req, struct web_resp *resp);
+int web_page_product_create(struct web_req *req, struct web_resp *resp);
+int web_page_product_save(struct web_req *req, struct web_resp *resp);
 
 #endif

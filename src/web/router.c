@@ -730,7 +730,8 @@ static int check_inputs(struct web_req *req, const struct web_match *m)
     const struct web_route *r = req->route;
     size_t n = web_route_nfields(r);
     req->values = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *req->values);
-    if (!req->values)
+    req->field_errors = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *req->field_errors);
+    if (!req->values || !req->field_errors)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
     if (r->area == WEB_AREA_API) {
         for (size_t i = 0; i < req->nquery; i++) {
@@ -771,6 +772,12 @@ static int check_inputs(struct web_req *req, const struct web_match *m)
         if (rc == 0 && f->required && f->type == WEB_STRING && req->values[i].text &&
             !*req->values[i].text)
             rc = kt_err_set(&err, KT_EINVAL, "field '%s' is required", f->name);
+        if (rc == KT_EINVAL && r->form && f->from == WEB_FROM_BODY) {
+            req->field_errors[i] = kt_arena_strdup(req->arena, err.msg);
+            req->nfield_errors++;
+            memset(&req->values[i], 0, sizeof req->values[i]);
+            continue;
+        }
         if (rc != 0) {
             req->err = err;
             req->fail_status = rc == KT_ENOMEM ? 500 : 400;

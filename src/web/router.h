@@ -61,6 +61,10 @@ struct web_route {
     enum web_auth auth;
     const char *perm; /* permission code (access_permissions), or NULL */
     enum web_csrf csrf;
+    /* An HTML form: a field that fails its validator does not stop the
+     * request; its message goes to req->field_errors and the handler shows
+     * the form again with the errors next to the fields. */
+    int form;
     const struct web_field *fields; /* ended by an entry with name NULL; may be NULL */
     const char *summary;            /* one line, for the listing and docs/api.md */
 };

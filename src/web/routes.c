@@ -35,6 +35,24 @@
 #define PRODUCT_CODE_PATH                                                                     \
     {.name = "code", .type = WEB_CODE, .from = WEB_FROM_PATH, .required = 1, .max = 40}
 
+/* The product form (pages_catalog.c): every field as text, checked by the
+ * router and then by the catalogue's rules, errors shown in the form. */
+#define PRODUCT_FORM                                                                          \
+    {.name = "name_pl", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 250},               \
+        {.name = "name_en", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 250},           \
+        {.name = "name_de", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 250},           \
+        {.name = "ean", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 14},                \
+        {.name = "unit", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 20},               \
+        {.name = "vat_rate", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 8},            \
+        {.name = "pkwiu", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 20},              \
+        {.name = "cn_code", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 20},            \
+        {.name = "weight_g", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 0,                \
+         .max = 1000000000},                                                                  \
+        {.name = "short_desc_pl", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000},    \
+        {.name = "short_desc_en", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000},    \
+        {.name = "short_desc_de", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000},    \
+        {.name = "active", .type = WEB_BOOL, .from = WEB_FROM_BODY}
+
 static const struct web_route routes[] = {
     /* ---- infrastructure ---- */
     {
@@ -127,6 +145,78 @@ static const struct web_route routes[] = {
         .summary = "who you are logged in as, with your permissions",
     },
 
+    {
+        .method = WEB_GET,
+        .pattern = "/products",
+        .handler = web_page_products,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(
+            {.name = "q", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 200},
+            {.name = "page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 1000000}),
+        .summary = "the product list, 20 a page, with search",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/products/new",
+        .handler = web_page_product_new,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .summary = "the form for a new product",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products",
+        .handler = web_page_product_create,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(
+            {.name = "code", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 40},
+            PRODUCT_FORM),
+        .summary = "create a product from the form",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/products/{code}",
+        .handler = web_page_product,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH),
+        .summary = "a product with its texts and stock per warehouse",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/products/{code}/edit",
+        .handler = web_page_product_edit,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH),
+        .summary = "the form to edit a product",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products/{code}",
+        .handler = web_page_product_save,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(
+            PRODUCT_CODE_PATH,
+            {.name = "version", .type = WEB_INT, .from = WEB_FROM_BODY, .required = 1, .min = 1,
+             .max = INT64_MAX},
+            PRODUCT_FORM),
+        .summary = "save the edit form (refused when someone saved meanwhile)",
+    },
+
     /* ---- JSON API ---- */
     {
         .method = WEB_GET,
@@ -207,6 +297,19 @@ static const struct web_route routes[] = {
             {.name = "code", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 40},
             PRODUCT_BODY),
         .summary = "create a product",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/suggest/products",
+        .handler = web_api_suggest_products,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(
+            {.name = "q", .type = WEB_STRING, .from = WEB_FROM_QUERY, .required = 1, .min = 1,
+             .max = 200},
+            {.name = "limit", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 100}),
+        .summary = "up to 10 (?limit=) active products for a prefix being typed",
     },
     {
         .method = WEB_GET,

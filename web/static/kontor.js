@@ -45,7 +45,94 @@
     });
   }
 
+  // Autocomplete: an input with data-suggest asks that URL (?q=) as the
+  // user types and offers the answers in its listbox; arrows move, Enter
+  // opens the chosen product, Escape closes. Without the script the same
+  // input simply submits its search form.
+  function setupAutocomplete(input) {
+    var list = document.getElementById(input.getAttribute('aria-controls'));
+    var url = input.getAttribute('data-suggest');
+    var target = input.getAttribute('data-target');
+    var timer = null;
+    var active = -1;
+    var items = [];
+    var seq = 0;
+
+    function close() {
+      list.hidden = true;
+      list.innerHTML = '';
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+      items = [];
+    }
+
+    function mark(i) {
+      var lis = list.querySelectorAll('li');
+      Array.prototype.forEach.call(lis, function (li, k) {
+        li.setAttribute('aria-selected', k === i ? 'true' : 'false');
+      });
+      active = i;
+      if (i >= 0) input.setAttribute('aria-activedescendant', lis[i].id);
+    }
+
+    function choose(i) {
+      if (i < 0 || i >= items.length) return;
+      window.location.href = target + encodeURIComponent(items[i].code);
+    }
+
+    function show(found) {
+      list.innerHTML = '';
+      items = found;
+      if (!found.length) { close(); return; }
+      found.forEach(function (it, i) {
+        var li = document.createElement('li');
+        li.id = list.id + '-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        var code = document.createElement('span');
+        code.className = 'code';
+        code.textContent = it.code;
+        var name = document.createElement('span');
+        name.textContent = it.name || '';
+        li.appendChild(code);
+        li.appendChild(name);
+        li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      active = -1;
+    }
+
+    function ask() {
+      var q = input.value.trim();
+      if (!q) { close(); return; }
+      var mine = ++seq;
+      fetch(url + '?q=' + encodeURIComponent(q), {credentials: 'same-origin',
+                                                  headers: {'Accept': 'application/json'}})
+        .then(function (r) { return r.ok ? r.json() : {items: []}; })
+        .then(function (j) { if (mine === seq) show(j.items || []); })
+        .catch(function () { if (mine === seq) close(); });
+    }
+
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 200);
+    });
+    input.addEventListener('keydown', function (e) {
+      if (list.hidden) return;
+      if (e.key === 'ArrowDown') { e.preventDefault(); mark(Math.min(active + 1, items.length - 1)); }
+      else if (e.key === 'ArrowUp') { e.preventDefault(); mark(Math.max(active - 1, 0)); }
+      else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); choose(active); }
+      else if (e.key === 'Escape') { e.preventDefault(); close(); }
+    });
+    input.addEventListener('blur', function () { setTimeout(close, 150); });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('input[data-suggest]'),
+                                 setupAutocomplete);
     setupMenu();
     setupFlash();
     focusErrors();
