@@ -54,6 +54,11 @@ int web_api_me(struct web_req *req, struct web_resp *resp);
 int web_api_tokens_list(struct web_req *req, struct web_resp *resp);
 int web_api_token_create(struct web_req *req, struct web_resp *resp);
 int web_api_token_revoke(struct web_req *req, struct web_resp *resp);
+/* api_parties.c */
+int web_api_customers_list(struct web_req *req, struct web_resp *resp);
+int web_api_customer_get(struct web_req *req, struct web_resp *resp);
+int web_api_customer_create(struct web_req *req, struct web_resp *resp);
+int web_api_customer_update(struct web_req *req, struct web_resp *resp);
 /* api_catalog.c */
 /* The product field a catalogue message is about ("ean: ..." -> "ean"),
  * by the name used in bodies and forms; NULL when it names none. */

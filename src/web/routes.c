@@ -53,6 +53,33 @@
         {.name = "short_desc_de", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000},    \
         {.name = "active", .type = WEB_BOOL, .from = WEB_FROM_BODY}
 
+/* A customer in a request body (api_parties.c). */
+#define CUSTOMER_BODY                                                                         \
+    {.name = "name", .type = WEB_STRING, .from = WEB_FROM_BODY, .min = 1, .max = 200},        \
+        {.name = "tax_id_kind", .type = WEB_ENUM, .from = WEB_FROM_BODY,                      \
+         .choices = "none|nip|eu_vat|foreign"},                                               \
+        {.name = "tax_id", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 32},             \
+        {.name = "regon", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 14},              \
+        {.name = "country", .type = WEB_STRING, .from = WEB_FROM_BODY, .min = 2, .max = 2},   \
+        {.name = "lang_override", .type = WEB_ENUM, .from = WEB_FROM_BODY,                    \
+         .choices = "auto|pl|en|de"},                                                         \
+        {.name = "currency_override", .type = WEB_STRING, .from = WEB_FROM_BODY, .min = 3,    \
+         .max = 4},                                                                           \
+        {.name = "doc_type_override", .type = WEB_ENUM, .from = WEB_FROM_BODY,                \
+         .choices = "auto|domestic|intra_eu|export"},                                         \
+        {.name = "payment_days", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 0,            \
+         .max = 365},                                                                         \
+        {.name = "payment_method", .type = WEB_ENUM, .from = WEB_FROM_BODY,                   \
+         .choices = "transfer|cash|cod|card"},                                                \
+        {.name = "credit_limit", .type = WEB_MONEY, .from = WEB_FROM_BODY},                   \
+        {.name = "street", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 200},            \
+        {.name = "postal_code", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 16},        \
+        {.name = "city", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 100},              \
+        {.name = "document_email", .type = WEB_EMAIL, .from = WEB_FROM_BODY},                 \
+        {.name = "notes", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 2000}
+#define CUSTOMER_CODE_PATH                                                                    \
+    {.name = "code", .type = WEB_CODE, .from = WEB_FROM_PATH, .required = 1, .max = 32}
+
 static const struct web_route routes[] = {
     /* ---- infrastructure ---- */
     {
@@ -297,6 +324,54 @@ static const struct web_route routes[] = {
             {.name = "code", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 40},
             PRODUCT_BODY),
         .summary = "create a product",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/customers",
+        .handler = web_api_customers_list,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "customers.read",
+        .fields = WEB_FIELDS(
+            WEB_PAGE_FIELDS,
+            {.name = "q", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 200},
+            {.name = "country", .type = WEB_STRING, .from = WEB_FROM_QUERY, .min = 2, .max = 2},
+            {.name = "all", .type = WEB_BOOL, .from = WEB_FROM_QUERY}),
+        .summary = "customers by code; ?q= prefix of code, name or tax id",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/customers",
+        .handler = web_api_customer_create,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "customers.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            {.name = "code", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 32},
+            CUSTOMER_BODY),
+        .summary = "create a customer",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/customers/{code}",
+        .handler = web_api_customer_get,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "customers.read",
+        .fields = WEB_FIELDS(CUSTOMER_CODE_PATH),
+        .summary = "one customer; ETag carries its version",
+    },
+    {
+        .method = WEB_PATCH,
+        .pattern = "/api/v1/customers/{code}",
+        .handler = web_api_customer_update,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "customers.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(CUSTOMER_CODE_PATH, CUSTOMER_BODY),
+        .summary = "change the members sent; needs If-Match",
     },
     {
         .method = WEB_GET,

@@ -697,6 +697,39 @@ def group_auth(tmp):
         r = api.post_json("/api/v1/products", {"code": "X-3", "name_pl": "X"}, headers=bearer)
         check(api_error(r, 403, "forbidden"), "a token without catalog.write cannot create", r)
 
+        # --- customers: create, merge update, optimistic locking
+        cu = {"Authorization": "Bearer " + make_token(b, "customers.read customers.write api")}
+        r = api.post_json("/api/v1/customers", {"code": "K100", "name": "Elektro Hurt Sp. z o.o.",
+                                                "country": "pl", "tax_id": "526-025-02-74",
+                                                "postal_code": "00-001", "city": "Warszawa",
+                                                "credit_limit": "5000.00"}, headers=cu)
+        j = r.json() or {}
+        check(r.status == 201 and r.header("ETag") == '"v1"' and j.get("tax_id") == "5260250274"
+              and j.get("currency") == "PLN" and j.get("credit_limit") == "5000.00",
+              "create a customer: defaults from the country, money as a decimal string", r)
+        r = api.post_json("/api/v1/customers", {"code": "K101", "name": "X", "country": "PL",
+                                                "postal_code": "123"}, headers=cu)
+        check(api_error(r, 422, "unprocessable", "postal_code"),
+              "a bad postal code: 422 naming postal_code", r)
+        r = api.post_json("/api/v1/customers", {"code": "K102", "name": "X", "country": "PL",
+                                                "credit_limit": 5000}, headers=cu)
+        check(api_error(r, 400, "invalid_field", "credit_limit"),
+              "money as a JSON number: 400", r)
+        r = api.post_json("/api/v1/customers/K100", {"payment_days": 30}, method="PATCH",
+                          headers=dict(cu, **{"If-Match": '"v1"'}))
+        j = r.json() or {}
+        check(r.status == 200 and j.get("payment_days") == 30 and j.get("city") == "Warszawa" and
+              r.header("ETag") == '"v2"', "PATCH changes what is sent and keeps the rest", r)
+        r = api.post_json("/api/v1/customers/K100", {"payment_days": 7}, method="PATCH",
+                          headers=dict(cu, **{"If-Match": '"v1"'}))
+        check(api_error(r, 412, "precondition_failed"), "a stale customer update: 412", r)
+        r = api.get("/api/v1/customers?q=elek", headers=cu)
+        j = r.json() or {}
+        check(r.status == 200 and j.get("total") == 1 and j["items"][0]["payment_days"] == 30,
+              "customer search by name prefix", r)
+        r = api.get("/api/v1/customers/K100", headers=bearer)
+        check(api_error(r, 403, "forbidden"), "a token without customers.read: 403", r)
+
         # --- the product screens
         r = b.get("/products")
         check(r.status == 200 and "KAB-3x1,5" in r.text() and 'data-label=' in r.text() and
@@ -792,6 +825,11 @@ ROUTE_CALLS = {
     ("PUT", "/api/v1/products/{code}"): ("/api/v1/products/MX-1", {"name_pl": "Matrix 2"}),
     ("GET", "/api/v1/products/{code}/stock"): ("/api/v1/products/MX-1/stock", None),
     ("GET", "/api/v1/suggest/products"): ("/api/v1/suggest/products?q=ma", None),
+    ("GET", "/api/v1/customers"): ("/api/v1/customers", None),
+    ("POST", "/api/v1/customers"): ("/api/v1/customers", {"code": "MX", "name": "Matrix",
+                                                          "country": "PL"}),
+    ("GET", "/api/v1/customers/{code}"): ("/api/v1/customers/K001", None),
+    ("PATCH", "/api/v1/customers/{code}"): ("/api/v1/customers/K001", {"payment_days": 30}),
     ("GET", "/products"): ("/products", None),
     ("GET", "/products/new"): ("/products/new", None),
     ("POST", "/products"): ("/products", {"code": "MX-2", "name_pl": "Matrix", "unit": "pcs",
