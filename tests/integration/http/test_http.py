@@ -797,6 +797,8 @@ def group_auth(tmp):
         check("level=error" not in log, "no errors in the server log", log[-3000:])
     finally:
         srv.stop()
+    check(srv.proc.returncode == 0, "the server stops cleanly after all that (exit 0, no leaks "
+          "under the sanitizers)", srv.read_log()[-3000:])
 
 
 # --- the permission matrix ------------------------------------------------------
