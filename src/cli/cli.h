@@ -132,6 +132,9 @@ int cli_cmd_user(struct cli *cli, int argc, char **argv);
 int cli_cmd_role(struct cli *cli, int argc, char **argv);
 int cli_cmd_token(struct cli *cli, int argc, char **argv);
 int cli_cmd_import(struct cli *cli, int argc, char **argv);
+/* Runs `kontor import|export KIND …` for a module command's import/export
+ * subcommand; argv[0] is "import" or "export". */
+int cli_exchange_alias(struct cli *cli, const char *kind, int argc, char **argv);
 int cli_cmd_export(struct cli *cli, int argc, char **argv);
 int cli_cmd_demo(struct cli *cli, int argc, char **argv);
 

@@ -663,13 +663,16 @@ int cli_cmd_customer(struct cli *cli, int argc, char **argv)
         {"bank", customer_bank}, {"find-iban", customer_find_iban},
     };
     static const char *const names[] = {"add",     "update", "show",      "list",     "address",
-                                        "contact", "bank",   "find-iban", "activate", "deactivate"};
+                                        "contact", "bank",   "find-iban", "activate", "deactivate",
+                                        "import",  "export"};
     if (argc < 2)
         return cli_error(CLI_EXIT_USAGE, "'customer' needs a subcommand: add, update, show, list, "
                                          "activate, deactivate, address, contact, bank, "
                                          "find-iban; see 'kontor help customer'");
     if (strcmp(argv[1], "activate") == 0 || strcmp(argv[1], "deactivate") == 0)
         return customer_set_active(cli, argc - 1, argv + 1, argv[1][0] == 'a');
+    if (strcmp(argv[1], "import") == 0 || strcmp(argv[1], "export") == 0)
+        return cli_exchange_alias(cli, "customers", argc - 1, argv + 1);
     for (size_t i = 0; i < COUNT(subs); i++)
         if (strcmp(argv[1], subs[i].name) == 0)
             return subs[i].run(cli, argc - 1, argv + 1);

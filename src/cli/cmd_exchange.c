@@ -174,6 +174,26 @@ int cli_cmd_import(struct cli *cli, int argc, char **argv)
     return sum.rejected > 0 ? CLI_EXIT_NO : CLI_EXIT_OK;
 }
 
+/*
+ * `kontor product import FILE` is `kontor import products FILE`: the module
+ * commands hand their import/export subcommands here. argv[0] is "import"
+ * or "export", the rest are that subcommand's arguments.
+ */
+int cli_exchange_alias(struct cli *cli, const char *kind, int argc, char **argv)
+{
+    char **args = calloc((size_t)argc + 2, sizeof *args);
+    if (!args)
+        return cli_error(CLI_EXIT_INTERNAL, "out of memory");
+    args[0] = argv[0];
+    args[1] = (char *)kind;
+    for (int i = 1; i < argc; i++)
+        args[i + 1] = argv[i];
+    int rc = strcmp(argv[0], "import") == 0 ? cli_cmd_import(cli, argc + 1, args)
+                                            : cli_cmd_export(cli, argc + 1, args);
+    free(args);
+    return rc;
+}
+
 int cli_cmd_export(struct cli *cli, int argc, char **argv)
 {
     char *pos[2];

@@ -581,13 +581,16 @@ static int price_resolve_cmd(struct cli *cli, int argc, char **argv)
 
 int cli_cmd_price(struct cli *cli, int argc, char **argv)
 {
-    static const char *const subs[] = {"list", "set", "customer", "terms", "resolve"};
+    static const char *const subs[] = {"list",    "set",    "customer", "terms",
+                                       "resolve", "import", "export"};
     if (argc < 2 || argv[1][0] == '-')
         return cli_error(CLI_EXIT_USAGE, "'price' needs a subcommand: list, set, customer, terms "
                                          "or resolve");
     const char *sub = argv[1];
     if (strcmp(sub, "list") == 0)
         return price_list_cmd(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "import") == 0 || strcmp(sub, "export") == 0)
+        return cli_exchange_alias(cli, "pricelists", argc - 1, argv + 1);
     if (strcmp(sub, "set") == 0)
         return price_set_cmd(cli, argc - 1, argv + 1);
     if (strcmp(sub, "customer") == 0)

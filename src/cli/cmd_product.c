@@ -559,7 +559,8 @@ static int product_image(struct cli *cli, int argc, char **argv)
 int cli_cmd_product(struct cli *cli, int argc, char **argv)
 {
     static const char *const subs[] = {"add",     "update",   "show",       "list", "search",
-                                       "suggest", "activate", "deactivate", "image"};
+                                       "suggest", "activate", "deactivate", "image",
+                                       "import",  "export"};
     if (argc < 2 || argv[1][0] == '-')
         return cli_error(CLI_EXIT_USAGE,
                          "'product' needs a subcommand: add, update, show, list, search, "
@@ -582,6 +583,8 @@ int cli_cmd_product(struct cli *cli, int argc, char **argv)
         return product_set_active(cli, argc, argv, sub[0] == 'a');
     if (strcmp(sub, "image") == 0)
         return product_image(cli, argc, argv);
+    if (strcmp(sub, "import") == 0 || strcmp(sub, "export") == 0)
+        return cli_exchange_alias(cli, "products", argc, argv);
     const char *s = cli_suggest(sub, subs, sizeof subs / sizeof subs[0]);
     if (s)
         return cli_error(CLI_EXIT_USAGE,

@@ -604,7 +604,7 @@ static int stock_allow_negative_cmd(struct cli *cli, int argc, char **argv)
 int cli_cmd_stock(struct cli *cli, int argc, char **argv)
 {
     static const char *const subs[] = {"set",   "adjust", "move",   "reserve",       "release",
-                                       "issue", "show",   "ledger", "allow-negative"};
+                                       "issue", "show",   "ledger", "allow-negative", "import", "export"};
     if (argc < 2 || argv[1][0] == '-')
         return cli_error(CLI_EXIT_USAGE, "'stock' needs a subcommand: set, adjust, move, "
                                          "reserve, release, issue, show, ledger or "
@@ -619,6 +619,8 @@ int cli_cmd_stock(struct cli *cli, int argc, char **argv)
         return stock_show(cli, argc - 1, argv + 1);
     if (strcmp(sub, "ledger") == 0)
         return stock_ledger(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "import") == 0 || strcmp(sub, "export") == 0)
+        return cli_exchange_alias(cli, "stock", argc - 1, argv + 1);
     if (strcmp(sub, "allow-negative") == 0)
         return stock_allow_negative_cmd(cli, argc - 1, argv + 1);
     const char *s = cli_suggest(sub, subs, sizeof subs / sizeof subs[0]);

@@ -95,7 +95,8 @@ static const struct cli_command commands[] = {
     {
         .name = "customer",
         .summary = "add, change, show and list customers (kontrahenci)",
-        .usage = "add|update|show|list|activate|deactivate|address|contact|bank|find-iban ...",
+        .usage = "add|update|show|list|activate|deactivate|address|contact|bank|find-iban|\n"
+                 "import|export ...",
         .help = "customer add CODE --name NAME --country CC [--tax-id ID] [field options]\n"
                 "customer update CODE [--code NEW] [field options]\n"
                 "customer show CODE            the record with addresses, contacts, accounts\n"
@@ -140,7 +141,7 @@ static const struct cli_command commands[] = {
     {
         .name = "product",
         .summary = "add, change, show, list and search products; product images",
-        .usage = "add|update|show|list|search|suggest|activate|deactivate|image ...",
+        .usage = "add|update|show|list|search|suggest|activate|deactivate|image|import|export ...",
         .help = "product add CODE --name NAME [field options]\n"
                 "product update CODE [--version N] [--code NEW] [--active] [field options]\n"
                 "product show CODE             the record, texts and images\n"
@@ -188,7 +189,8 @@ static const struct cli_command commands[] = {
     {
         .name = "stock",
         .summary = "set, move, reserve and show stock; the stock ledger",
-        .usage = "set|adjust|move|reserve|release|issue|show|ledger|allow-negative ...",
+        .usage = "set|adjust|move|reserve|release|issue|show|ledger|allow-negative|import|\n"
+                 "export ...",
         .help = "stock set PRODUCT WAREHOUSE QTY [--reason set|import]   count: set on hand\n"
                 "stock adjust PRODUCT WAREHOUSE DELTA\n"
                 "              [--reason adjust|receipt|issue|return|import]\n"
@@ -209,7 +211,7 @@ static const struct cli_command commands[] = {
     {
         .name = "price",
         .summary = "price lists, customer prices and terms; resolve a price",
-        .usage = "list add|show|default | set | customer | terms | resolve ...",
+        .usage = "list add|show|default | set | customer | terms | resolve | import | export ...",
         .help = "price list add CODE --name N --currency CUR [--basis net|gross] [--default]\n"
                 "price list show [CODE]        all lists, or one list with its items\n"
                 "price list default CODE       the default list of its currency\n"

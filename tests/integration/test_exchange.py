@@ -196,6 +196,17 @@ def tests(tmp, url, url2):
         check(r.rc == 0 and second == first[kind], f"round trip of {kind} is byte-identical",
               f"{r}\nfirst: {first[kind][:300]}\nsecond: {second[:300]}")
 
+    # the module commands' import/export are the same commands
+    for module, kind in [("product", "products"), ("customer", "customers"),
+                         ("price", "pricelists"), ("stock", "stock")]:
+        r = k(module, "export", db=url2)
+        check(r.rc == 0 and r.raw == first[kind], f"kontor {module} export = kontor export {kind}", r)
+    r = k("product", "import", os.path.join(tmp, "products.csv"), "--dry-run", db=url2)
+    check(r.rc == 0 and "dry run: nothing was written" in r.out and "0 rejected" in r.out,
+          "kontor product import --dry-run = kontor import products --dry-run", r)
+    r = k("product", "imprt", db=url2)
+    check(r.rc == 2 and "did you mean 'product import'" in r.err, "a misspelt alias is suggested", r)
+
     r = k("import", "products", "-", stdin=first["products"], db=url2)
     check(r.rc == 0 and "0 created" in r.out and "0 updated" in r.out,
           "import from standard input: everything unchanged", r)
