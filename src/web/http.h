@@ -67,6 +67,17 @@ struct web_pair {
     const char *value;
 };
 
+/* A file sent in a multipart/form-data body (routes marked `multipart`).
+ * The bytes are as sent: nothing about them is trusted, not even the
+ * content type or the name; the catalogue checks images by their bytes. */
+struct web_upload {
+    const char *field;        /* the form field's name */
+    const char *filename;     /* as the browser sent it ("" when none) */
+    const char *content_type; /* as sent, or "" */
+    const unsigned char *data;
+    size_t len;
+};
+
 struct web_req {
     struct web_server *srv;
     struct kt_arena *arena;
@@ -85,6 +96,8 @@ struct web_req {
     size_t nquery;
     struct web_pair *form; /* the fields of a form body, decoded */
     size_t nform;
+    struct web_upload *uploads; /* files of a multipart body */
+    size_t nuploads;
     json_t *json;        /* the parsed JSON body of an API request, or NULL */
     const char *body;    /* the raw body (NUL-terminated), or NULL */
     size_t body_len;
@@ -141,6 +154,12 @@ int web_fail(struct web_req *req, int code, int status, const char *word, const 
 const char *web_req_header(const struct web_req *req, const char *name);
 /* A cookie sent with the request, or NULL. */
 const char *web_req_cookie(const struct web_req *req, const char *name);
+/* The file sent in form field `name` of a multipart body, or NULL (also
+ * for a file input left empty: no name and no bytes). */
+const struct web_upload *web_req_upload(const struct web_req *req, const char *name);
+/* A form field as typed (decoded, not validated), or NULL: for showing a
+ * form again with what the user typed. */
+const char *web_req_form_text(const struct web_req *req, const char *name);
 /* A query-string argument as sent (decoded), or NULL. */
 const char *web_req_query(const struct web_req *req, const char *name);
 /* The validated value of the route's field `name` (programming error if the

@@ -53,10 +53,18 @@ int web_page_account(struct web_req *req, struct web_resp *resp);
 int web_page_healthz(struct web_req *req, struct web_resp *resp);
 /* pages_catalog.c */
 int web_page_products(struct web_req *req, struct web_resp *resp);
-int web_page_product(struct web_req *req, struct web_resp *resp);
 int web_page_product_new(struct web_req *req, struct web_resp *resp);
 int web_page_product_edit(struct web_req *req, struct web_resp *resp);
 int web_page_product_create(struct web_req *req, struct web_resp *resp);
 int web_page_product_save(struct web_req *req, struct web_resp *resp);
+/* pages_product.c */
+int web_page_product(struct web_req *req, struct web_resp *resp);
+int web_page_image_thumb(struct web_req *req, struct web_resp *resp);
+int web_page_image_full(struct web_req *req, struct web_resp *resp);
+int web_page_image_upload(struct web_req *req, struct web_resp *resp);
+int web_page_image_move(struct web_req *req, struct web_resp *resp);
+int web_page_image_delete(struct web_req *req, struct web_resp *resp);
+int web_page_stock_change(struct web_req *req, struct web_resp *resp);
+int web_page_product_price_set(struct web_req *req, struct web_resp *resp);
 
 #endif

@@ -17,7 +17,7 @@
 #include "base/qty.h"
 #include "catalog/product.h"
 #include "catalog/search.h"
-#include "catalog/stock.h"
+#include "catalog/image.h"
 #include "catalog/vat.h"
 #include "web/api.h"
 #include "web/i18n.h"
@@ -66,6 +66,18 @@ static const char *url_code(struct web_req *req, const char *code)
     return out;
 }
 
+/* The thumbnail of a product's main image, or NULL when it has none. */
+static const char *main_thumb(struct web_req *req, struct store *st, int64_t id, const char *code)
+{
+    struct catalog_image *im;
+    size_t n;
+    struct kt_err err;
+    if (catalog_image_list(st, id, req->arena, &im, &n, &err) != 0 || n == 0)
+        return NULL;
+    return kt_arena_printf(req->arena, "/products/%s/images/0/thumb?v=%s", url_code(req, code),
+                           im[0].blob_hash);
+}
+
 static int can_write(const struct web_req *req)
 {
     return access_can(&req->who->perms, "catalog.write");
@@ -100,11 +112,12 @@ int web_page_products(struct web_req *req, struct web_resp *resp)
         }
         for (size_t i = 0; rc == 0 && i < n && i < LIST_PER_PAGE; i++)
             json_array_append_new(
-                rows, json_pack("{s:s, s:s, s:s, s:s?, s:b}", "code", hits[i].code, "href",
+                rows, json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s?}", "code", hits[i].code, "href",
                                 kt_arena_printf(req->arena, "/products/%s",
                                                 url_code(req, hits[i].code)),
                                 "name", hits[i].name ? hits[i].name : "", "ean", hits[i].ean,
-                                "active", hits[i].active));
+                                "active", hits[i].active, "thumb",
+                                main_thumb(req, st, hits[i].id, hits[i].code)));
         total = o.offset + (int64_t)n;
     } else {
         struct catalog_product_filter f;
@@ -117,13 +130,14 @@ int web_page_products(struct web_req *req, struct web_resp *resp)
             const struct kt_unit *u = NULL;
             kt_qty_unit_find(ps[i].unit, &u, NULL);
             json_array_append_new(
-                rows, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:b}", "code", ps[i].code,
+                rows, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s?}", "code", ps[i].code,
                                 "href",
                                 kt_arena_printf(req->arena, "/products/%s",
                                                 url_code(req, ps[i].code)),
                                 "name", name_of(req, &ps[i]), "ean", ps[i].ean, "unit",
                                 u ? kt_qty_unit_name(u, req->lang) : ps[i].unit, "vat",
-                                ps[i].vat_rate, "active", ps[i].active));
+                                ps[i].vat_rate, "active", ps[i].active, "thumb",
+                                main_thumb(req, st, ps[i].id, ps[i].code)));
         }
     }
     if (rc != 0) {
@@ -148,73 +162,6 @@ int web_page_products(struct web_req *req, struct web_resp *resp)
                                            (long long)page + 1, url_code(req, qs))));
     json_object_set_new(p, "page", json_integer(page));
     return web_page_render(req, resp, "products/list", p);
-}
-
-/* ---- one product ------------------------------------------------------------------ */
-
-static const char *qty_shown(struct web_req *req, int64_t q)
-{
-    const char *s = web_fmt_qty(req->arena, q, req->lang);
-    return s ? s : "";
-}
-
-int web_page_product(struct web_req *req, struct web_resp *resp)
-{
-    struct store *st;
-    struct catalog_product p;
-    int rc = web_req_db(req, &st, &req->err);
-    if (rc == 0)
-        rc = catalog_product_get_by_code(st, web_req_value(req, "code")->text, req->arena, &p,
-                                         &req->err);
-    struct stock_level *lv = NULL, total;
-    size_t n = 0;
-    if (rc == 0)
-        rc = stock_levels(st, p.id, &lv, &n, &req->err);
-    if (rc == 0)
-        rc = stock_total(st, p.id, &total, &req->err);
-    if (rc != 0) {
-        free(lv);
-        return rc;
-    }
-    json_t *stock = json_array();
-    for (size_t i = 0; stock && i < n; i++)
-        json_array_append_new(stock, json_pack("{s:s, s:s, s:s, s:s}", "warehouse",
-                                               lv[i].warehouse_code, "on_hand",
-                                               qty_shown(req, lv[i].on_hand), "reserved",
-                                               qty_shown(req, lv[i].reserved), "available",
-                                               qty_shown(req, lv[i].available)));
-    free(lv);
-    json_t *texts = json_array();
-    for (int l = 0; texts && l < CATALOG_LANG_COUNT; l++) {
-        if (!p.text[l].name || !*p.text[l].name)
-            continue;
-        json_array_append_new(texts, json_pack("{s:s, s:s, s:s?}", "lang", catalog_lang_code(l),
-                                               "name", p.text[l].name, "short_desc",
-                                               p.text[l].short_desc));
-    }
-    const struct kt_unit *u = NULL;
-    kt_qty_unit_find(p.unit, &u, NULL);
-    const struct catalog_vat *vat = NULL;
-    catalog_vat_find(p.vat_rate, &vat, NULL);
-    json_t *page = json_pack(
-        "{s:{s:s, s:s, s:s?, s:s, s:s, s:s?, s:s?, s:b, s:I, s:s}, s:o, s:o, s:b,"
-        " s:{s:s, s:s, s:s}, s:b, s:s}",
-        "product", "code", p.code, "name", name_of(req, &p), "ean", p.ean, "unit",
-        u ? kt_qty_unit_name(u, req->lang) : p.unit, "vat",
-        vat ? catalog_vat_label(vat, req->lang) : p.vat_rate, "pkwiu", p.pkwiu, "cn_code",
-        p.cn_code, "active", p.active, "version", (json_int_t)p.version, "updated",
-        web_fmt_time(req->arena, p.updated_at), "texts", texts, "stock", stock, "has_stock",
-        n > 0, "stock_total",
-        "on_hand", qty_shown(req, total.on_hand), "reserved", qty_shown(req, total.reserved),
-        "available", qty_shown(req, total.available), "can_write", can_write(req), "edit_href",
-        kt_arena_printf(req->arena, "/products/%s/edit", url_code(req, p.code)));
-    if (!page)
-        return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
-    if (p.weight_g >= 0)
-        json_object_set_new(json_object_get(page, "product"), "weight",
-                            json_string(kt_arena_printf(req->arena, "%lld g",
-                                                        (long long)p.weight_g)));
-    return web_page_render(req, resp, "products/show", page);
 }
 
 /* ---- the form ----------------------------------------------------------------------- */
@@ -325,6 +272,7 @@ static int render_form(struct web_req *req, struct web_resp *resp, const struct 
                               f->kind == CHECKBOX && *v);
         if (!o)
             continue;
+        json_object_set_new(o, "id", json_string(kt_arena_printf(req->arena, "f-%s", f->name)));
         if (strcmp(h, hint) != 0)
             json_object_set_new(o, "hint", json_string(h));
         if (f->kind == UNIT || f->kind == VAT) {
@@ -333,8 +281,9 @@ static int render_form(struct web_req *req, struct web_resp *resp, const struct 
         }
         json_array_append_new(fields, o);
         if (fs->error[i])
-            json_array_append_new(errors, json_pack("{s:s, s:s}", "field", f->name, "message",
-                                                    fs->error[i]));
+            json_array_append_new(errors, json_pack("{s:s, s:s}", "id",
+                                                    kt_arena_printf(req->arena, "f-%s", f->name),
+                                                    "message", fs->error[i]));
     }
     int has_errors = json_array_size(errors) > 0 || problem;
     json_t *page = json_pack("{s:o, s:o, s:b, s:s?, s:s, s:s?, s:I}", "fields", fields, "errors",

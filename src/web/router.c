@@ -10,6 +10,7 @@
 #include "access/access.h"
 #include "base/log.h"
 #include "web/i18n.h"
+#include "web/multipart.h"
 #include "web/pages.h"
 #include "web/router.h"
 #include "web/server.h"
@@ -153,6 +154,20 @@ static const char *form_value(const struct web_req *req, const char *name)
     for (size_t i = 0; i < req->nform; i++)
         if (strcmp(req->form[i].name, name) == 0)
             return req->form[i].value;
+    return NULL;
+}
+
+const char *web_req_form_text(const struct web_req *req, const char *name)
+{
+    return form_value(req, name);
+}
+
+const struct web_upload *web_req_upload(const struct web_req *req, const char *name)
+{
+    for (size_t i = 0; i < req->nuploads; i++)
+        if (strcmp(req->uploads[i].field, name) == 0 &&
+            (req->uploads[i].len > 0 || req->uploads[i].filename[0]))
+            return &req->uploads[i];
     return NULL;
 }
 
@@ -664,6 +679,10 @@ static int parse_body(struct web_req *req)
     if (req->body_len == 0)
         return 0;
     const char *ct = web_req_header(req, "Content-Type");
+    /* files may hold any bytes, NUL included: the post processor reads
+     * them by length */
+    if (r->multipart && media_type_is(ct, "multipart/form-data"))
+        return web_multipart_parse(req);
     if (strlen(req->body) != req->body_len)
         return web_fail(req, KT_EINVAL, 400, "invalid_body", NULL,
                         "the request body must not contain NUL bytes");
@@ -697,7 +716,8 @@ static int parse_body(struct web_req *req)
     }
     if (!media_type_is(ct, "application/x-www-form-urlencoded"))
         return web_fail(req, KT_EINVAL, 415, NULL, NULL,
-                        "send the form as application/x-www-form-urlencoded");
+                        r->multipart ? "send the form as multipart/form-data"
+                                     : "send the form as application/x-www-form-urlencoded");
     return parse_form(req);
 }
 

@@ -65,6 +65,9 @@ struct web_route {
      * request; its message goes to req->field_errors and the handler shows
      * the form again with the errors next to the fields. */
     int form;
+    /* The form may come as multipart/form-data with files (req->uploads);
+     * read with libmicrohttpd's post processor within [http] max_body. */
+    int multipart;
     const struct web_field *fields; /* ended by an entry with name NULL; may be NULL */
     const char *summary;            /* one line, for the listing and docs/api.md */
 };

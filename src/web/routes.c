@@ -53,6 +53,34 @@
         {.name = "short_desc_de", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 1000},    \
         {.name = "active", .type = WEB_BOOL, .from = WEB_FROM_BODY}
 
+/* Images of a product, by position (0 = the main image). */
+#define IMAGE_N_PATH                                                                          \
+    {.name = "n", .type = WEB_INT, .from = WEB_FROM_PATH, .required = 1, .min = 0,            \
+     .max = 10000}
+#define IMAGE_V_QUERY {.name = "v", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 64}
+/* The image a move or removal is about, as the page showed it. */
+#define IMAGE_HASH_BODY                                                                       \
+    {.name = "hash", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 64}
+
+/* A stock change (the product page's form and POST /api/v1/products/{code}/stock). */
+#define STOCK_CHANGE_BODY                                                                     \
+    {.name = "op", .type = WEB_ENUM, .from = WEB_FROM_BODY, .required = 1,                    \
+     .choices = "set|adjust|move"},                                                           \
+        {.name = "warehouse", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,         \
+         .max = 32},                                                                          \
+        {.name = "to_warehouse", .type = WEB_CODE, .from = WEB_FROM_BODY, .max = 32},         \
+        {.name = "qty", .type = WEB_QTY, .from = WEB_FROM_BODY, .required = 1},               \
+        {.name = "reason", .type = WEB_ENUM, .from = WEB_FROM_BODY,                           \
+         .choices = "adjust|receipt|issue|return"},                                           \
+        {.name = "doc_ref", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 128}
+
+/* A price list item: the price for quantities from min_qty up, valid from..to. */
+#define PRICE_ITEM_BODY                                                                       \
+    {.name = "price", .type = WEB_PRICE, .from = WEB_FROM_BODY, .required = 1},               \
+        {.name = "min_qty", .type = WEB_QTY, .from = WEB_FROM_BODY},                          \
+        {.name = "valid_from", .type = WEB_DATE, .from = WEB_FROM_BODY},                      \
+        {.name = "valid_to", .type = WEB_DATE, .from = WEB_FROM_BODY}
+
 /* A customer in a request body (api_parties.c). */
 #define CUSTOMER_BODY                                                                         \
     {.name = "name", .type = WEB_STRING, .from = WEB_FROM_BODY, .min = 1, .max = 200},        \
@@ -242,6 +270,92 @@ static const struct web_route routes[] = {
              .max = INT64_MAX},
             PRODUCT_FORM),
         .summary = "save the edit form (refused when someone saved meanwhile)",
+    },
+
+    {
+        .method = WEB_GET,
+        .pattern = "/products/{code}/images/{n}",
+        .handler = web_page_image_full,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, IMAGE_N_PATH, IMAGE_V_QUERY),
+        .summary = "an image of a product (0 = main), with ETag; ?v=HASH is cached for a year",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/products/{code}/images/{n}/thumb",
+        .handler = web_page_image_thumb,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, IMAGE_N_PATH, IMAGE_V_QUERY),
+        .summary = "the WebP thumbnail of a product image, with ETag",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products/{code}/images",
+        .handler = web_page_image_upload,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .multipart = 1,
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH),
+        .summary = "upload an image (multipart/form-data, field image; JPEG, PNG or WebP)",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products/{code}/images/{n}/move",
+        .handler = web_page_image_move,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, IMAGE_N_PATH, IMAGE_HASH_BODY,
+                             {.name = "dir", .type = WEB_ENUM, .from = WEB_FROM_BODY,
+                              .required = 1, .choices = "up|down|first"}),
+        .summary = "move an image up, down or to the front (the front one is the main image)",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products/{code}/images/{n}/delete",
+        .handler = web_page_image_delete,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, IMAGE_N_PATH, IMAGE_HASH_BODY),
+        .summary = "remove an image from a product",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products/{code}/stock",
+        .handler = web_page_stock_change,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "stock.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, STOCK_CHANGE_BODY),
+        .summary = "set, adjust or move the stock of a product (written to the ledger)",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/products/{code}/prices",
+        .handler = web_page_product_price_set,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "prices.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(
+            PRODUCT_CODE_PATH,
+            {.name = "price_list", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 32},
+            PRICE_ITEM_BODY),
+        .summary = "set the product's price in a price list (for a quantity tier and dates)",
     },
 
     /* ---- JSON API ---- */

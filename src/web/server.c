@@ -119,6 +119,7 @@ int web_options_from_config(const struct kt_config *cfg, struct web_options *o,
         (rc = kt_config_get_int(cfg, "http", "hash_slots", &slots, err)) != 0 ||
         (rc = kt_config_get_bool(cfg, "http", "secure_cookies", &secure, err)) != 0 ||
         (rc = kt_config_get_str(cfg, "web", "dir", &o->web_dir, err)) != 0 ||
+        (rc = kt_config_get_str(cfg, "data", "dir", &o->data_dir, err)) != 0 ||
         (rc = kt_config_get_str(cfg, "database", "url", &o->db_url, err)) != 0)
         return rc;
     o->threads = (int)threads;

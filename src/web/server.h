@@ -45,6 +45,7 @@ struct web_options {
     int secure_cookies;       /* cookies get Secure */
     int hash_slots;           /* concurrent password hashes */
     const char *web_dir;      /* holds static/, i18n/, templates/ */
+    const char *data_dir;     /* [data] dir: the blob store (images, logo) */
     const char *db_url;
 };
 

@@ -130,7 +130,35 @@
     input.addEventListener('blur', function () { setTimeout(close, 150); });
   }
 
+  // Destructive actions ask first: a form with data-confirm="question".
+  function setupConfirm() {
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-confirm]'), function (f) {
+      f.addEventListener('submit', function (e) {
+        if (!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault();
+      });
+    });
+  }
+
+  // Image upload: says which file was chosen and how large it is before
+  // it is sent (the server checks what the file really is).
+  function setupUpload() {
+    Array.prototype.forEach.call(document.querySelectorAll('.upload-form'), function (f) {
+      var input = f.querySelector('input[type="file"]');
+      var out = f.querySelector('.upload-preview');
+      if (!input || !out) return;
+      input.addEventListener('change', function () {
+        var file = input.files && input.files[0];
+        if (!file) { out.hidden = true; out.textContent = ''; return; }
+        var kb = Math.max(1, Math.round(file.size / 1024));
+        out.textContent = (out.getAttribute('data-label') || '') + ' ' + file.name + ' (' + kb + ' kB)';
+        out.hidden = false;
+      });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    setupConfirm();
+    setupUpload();
     Array.prototype.forEach.call(document.querySelectorAll('input[data-suggest]'),
                                  setupAutocomplete);
     setupMenu();

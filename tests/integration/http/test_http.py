@@ -258,6 +258,43 @@ def add_customer(srv, code):
         raise RuntimeError(f"customer add failed: {err}")
 
 
+def png_bytes(w=4, h=3):
+    """A real PNG image (RGB, w x h) made with the standard library."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    raw = b"".join(b"\x00" + b"".join(bytes([(x * 60) % 256, (y * 80) % 256, 120])
+                                      for x in range(w)) for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(fields, files):
+    """(body, content type) of a multipart/form-data form; files are
+    (field, filename, content type, bytes)."""
+    boundary = "----kontor-test-" + os.urandom(8).hex()
+    out = b""
+    for k, v in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n"
+                f"{v}\r\n").encode()
+    for field, name, ctype, data in files:
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
+                f"filename=\"{name}\"\r\nContent-Type: {ctype}\r\n\r\n").encode()
+        out += data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return out, "multipart/form-data; boundary=" + boundary
+
+
+def cli_ok(srv, *args):
+    rc, out, err = srv.cli(*args)
+    if rc != 0:
+        raise RuntimeError(f"kontor {' '.join(args)} failed: {err}")
+    return out
+
+
 SEC_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                "script-src 'self'; frame-ancestors 'none'",
@@ -801,6 +838,185 @@ def group_auth(tmp):
           "under the sanitizers)", srv.read_log()[-3000:])
 
 
+# --- the master-data screens --------------------------------------------------
+
+def group_screens(tmp):
+    srv = make_server(tmp)
+    add_user(srv, "ada", "admin")
+    add_user(srv, "sam", "sales")
+    add_user(srv, "wes", "warehouse")
+    add_customer(srv, "K001")
+    cli_ok(srv, "product", "add", "P-001", "--name", "Kabel YDY 3x1,5", "--unit", "m")
+    cli_ok(srv, "warehouse", "add", "MAG1", "--name", "Magazyn główny")
+    cli_ok(srv, "warehouse", "add", "MAG2", "--name", "Magazyn Poznań")
+    cli_ok(srv, "price", "list", "add", "HURT", "--name", "Cena hurtowa", "--currency", "PLN",
+           "--default")
+    srv.start("--no-worker")
+    try:
+        screens_products(srv)
+    finally:
+        srv.stop()
+    check(srv.proc.returncode == 0, "the server stops cleanly after the screens (exit 0)",
+          srv.read_log()[-3000:])
+
+
+def screens_products(srv):
+    b = Browser(srv)
+    b.login("ada")
+    csrf = b.csrf()
+    # --- images: a real PNG, a spoofed one, ordering, thumbnails, removal
+    png = png_bytes(4, 3)
+    body, ctype = multipart({"_csrf": csrf}, [("image", "photo.png", "image/png", png)])
+    r = b.request("POST", "/products/P-001/images", body=body, headers={"Content-Type": ctype})
+    check(r.status == 303 and r.header("Location") == "/products/P-001#images",
+          "upload a real PNG (multipart): 303 back to the product", r)
+    body, ctype = multipart({"_csrf": csrf},
+                            [("image", "photo2.png", "image/png", png_bytes(6, 2))])
+    r = b.request("POST", "/products/P-001/images", body=body, headers={"Content-Type": ctype})
+    check(r.status == 303, "upload a second PNG", r)
+    spoof = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56 + b"not an image at all"
+    body, ctype = multipart({"_csrf": csrf}, [("image", "cat.png", "image/png", spoof)])
+    r = b.request("POST", "/products/P-001/images", body=body, headers={"Content-Type": ctype})
+    check(r.status == 422 and 'class="error-summary"' in r.text() and
+          'id="f-image-image-error"' in r.text() and "ELF" in r.text(),
+          "a spoofed PNG (an ELF file named .png) is refused with a clear message", r)
+    body, ctype = multipart({"_csrf": "forged"}, [("image", "photo.png", "image/png", png)])
+    r = b.request("POST", "/products/P-001/images", body=body, headers={"Content-Type": ctype})
+    check(r.status == 403, "an upload without the right CSRF token: 403", r)
+    body, ctype = multipart({"_csrf": csrf}, [])
+    r = b.request("POST", "/products/P-001/images", body=body, headers={"Content-Type": ctype})
+    check(r.status == 422 and 'id="f-image-image-error"' in r.text(),
+          "an upload without a file: the field says to choose one", r)
+    r = b.request("POST", "/products/P-001/images", body=b"--x\r\nbroken",
+                  headers={"Content-Type": "multipart/form-data; boundary=zzz"})
+    check(r.status in (400, 403), "a malformed multipart body is refused", r)
+
+    r = b.get("/products/P-001")
+    hashes = re.findall(r'name="hash" value="([0-9a-f]{64})"', r.text())
+    order = list(dict.fromkeys(hashes))
+    check(r.status == 200 and len(order) == 2 and "/images/0/thumb?v=" + order[0] in r.text(),
+          "the product page shows both images, main one first", r)
+    r = b.get("/products/P-001/images/0/thumb?v=" + order[0])
+    etag = r.header("ETag")
+    check(r.status == 200 and r.header("Content-Type") == "image/webp" and
+          r.body[:4] == b"RIFF" and r.body[8:12] == b"WEBP" and etag and
+          "immutable" in (r.header("Cache-Control") or ""),
+          "the thumbnail is WebP with an ETag, cached for a year with ?v=", r)
+    r = b.get("/products/P-001/images/0/thumb", headers={"If-None-Match": etag})
+    check(r.status == 304 and r.body == b"" and "no-cache" in (r.header("Cache-Control") or ""),
+          "thumbnail: If-None-Match gives 304", r)
+    r = b.get("/products/P-001/images/0")
+    check(r.status == 200 and r.body == png and r.header("Content-Type") == "image/png" and
+          r.header("ETag") == '"' + order[0] + '"', "the full image: the same bytes, image/png", r)
+    r = b.get("/products/P-001/images/7/thumb")
+    check(r.status == 404, "an image position the product does not have: 404", r)
+    r = b.get("/products/NOPE/images/0/thumb")
+    check(r.status == 404, "an image of an unknown product: 404", r)
+    r = b.get("/products")
+    check("/products/P-001/images/0/thumb?v=" + order[0] in r.text(),
+          "the product list shows the main image", r)
+
+    r = b.post_form("/products/P-001/images/1/move", {"_csrf": csrf, "hash": order[1],
+                                                      "dir": "up"})
+    check(r.status == 303, "move the second image up", r)
+    r = b.get("/products/P-001")
+    now = list(dict.fromkeys(re.findall(r'name="hash" value="([0-9a-f]{64})"', r.text())))
+    check(now == [order[1], order[0]], "the second image is now the main image", now)
+    r = b.get("/products/P-001/images/0")
+    check(r.body != png and r.body[:8] == b"\x89PNG\r\n\x1a\n",
+          "position 0 serves the new main image", r)
+    r = b.post_form("/products/P-001/images/1/move", {"_csrf": csrf, "hash": order[1],
+                                                      "dir": "first"})
+    check(r.status == 409, "a move made on an outdated page (hash of another image): 409", r)
+    r = b.post_form("/products/P-001/images/1/delete", {"_csrf": csrf, "hash": order[0]})
+    check(r.status == 303, "remove an image", r)
+    r = b.get("/products/P-001")
+    now = list(dict.fromkeys(re.findall(r'name="hash" value="([0-9a-f]{64})"', r.text())))
+    check(now == [order[1]], "one image left", now)
+
+    # --- stock: set, adjust, move; visible in the ledger
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "set", "warehouse": "MAG1",
+                                               "qty": "10", "doc_ref": "INW/1"})
+    check(r.status == 303 and r.header("Location") == "/products/P-001#stock",
+          "a stock count (set) from the product page", r)
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "adjust", "warehouse": "MAG1",
+                                               "qty": "-2,5", "reason": "issue", "doc_ref": "WZ/7"})
+    check(r.status == 303, "an adjustment with a Polish decimal comma", r)
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "move", "warehouse": "MAG1",
+                                               "to_warehouse": "MAG2", "qty": "3"})
+    check(r.status == 303, "a move between warehouses", r)
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "move", "warehouse": "MAG1",
+                                               "to_warehouse": "MAG2", "qty": "300"})
+    check(r.status == 422 and 'id="f-stock-qty-error"' in r.text() and "MAG1" in r.text(),
+          "moving more than is available: the form again with the error at the quantity", r)
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "adjust", "warehouse": "MAG1",
+                                               "qty": "dużo"})
+    check(r.status == 422 and 'href="#f-stock-qty"' in r.text() and 'value="dużo"' in r.text(),
+          "a quantity that is not a number: named in the summary, typed text kept", r)
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "set", "warehouse": "NOPE",
+                                               "qty": "1"})
+    check(r.status == 422 and 'id="f-stock-warehouse-error"' in r.text(),
+          "an unknown warehouse: the error at the warehouse", r)
+    r = b.post_form("/products/P-001/stock", {"op": "set", "warehouse": "MAG1", "qty": "1"})
+    check(r.status == 403, "the stock form without the CSRF token: 403", r)
+    r = b.get("/products/P-001")
+    t = r.text()
+    check("INW/1" in t and "WZ/7" in t and ("−2,5" in t or "-2,5" in t),
+          "the ledger on the product page shows the changes with their documents", t[-3000:])
+    rc, out, err = srv.cli("--json", "stock", "ledger", "P-001")
+    led = json.loads(out) if rc == 0 else []
+    rows = led if isinstance(led, list) else led.get("entries", led.get("items", []))
+    check(rc == 0 and len(rows) == 4 and all(x.get("user") == "ada" for x in rows),
+          "the ledger has the four rows, each with the user who made it", out + err)
+    rc, out, err = srv.cli("--json", "stock", "show", "P-001")
+    levels = {w["warehouse"]: w["on_hand"] for w in json.loads(out)["warehouses"]} if rc == 0 \
+        else {}
+    check(levels.get("MAG1") in ("4.5", "4.500") and levels.get("MAG2") in ("3", "3.000"),
+          "MAG1 holds 10 - 2.5 - 3 = 4.5, MAG2 the 3 moved", out + err)
+
+    # --- prices of the product
+    r = b.post_form("/products/P-001/prices", {"_csrf": csrf, "price_list": "HURT",
+                                                "price": "12,5"})
+    check(r.status == 303 and r.header("Location") == "/products/P-001#prices",
+          "set a price from the product page", r)
+    r = b.post_form("/products/P-001/prices", {"_csrf": csrf, "price_list": "HURT",
+                                                "price": "11,00", "min_qty": "10"})
+    check(r.status == 303, "a quantity tier", r)
+    r = b.post_form("/products/P-001/prices", {"_csrf": csrf, "price_list": "HURT",
+                                                "price": "tanio"})
+    check(r.status == 422 and 'id="f-price-price-error"' in r.text(),
+          "a price that is not a number: the error at the price", r)
+    r = b.post_form("/products/P-001/prices", {"_csrf": csrf, "price_list": "HURT",
+                                                "price": "1", "valid_from": "2026-05-01",
+                                                "valid_to": "2026-04-01"})
+    check(r.status == 422 and 'class="error-summary"' in r.text(),
+          "valid to before valid from: refused", r)
+    r = b.get("/products/P-001")
+    check("12,50 zł" in r.text() and "11,00 zł" in r.text(),
+          "the product page lists its prices, money per language with the currency", r)
+    rc, out, err = srv.cli("--json", "price", "resolve", "--product", "P-001", "--qty", "12",
+                           "--currency", "PLN")
+    check(rc == 0 and "11" in out, "price resolve sees the tier set on the page", out + err)
+
+    # --- who may do it
+    w = Browser(srv)
+    w.login("wes")
+    r = w.get("/products/P-001")
+    check(r.status == 200 and 'action="/products/P-001/stock"' in r.text() and
+          'action="/products/P-001/prices"' not in r.text() and
+          'action="/products/P-001/images"' not in r.text(),
+          "the warehouse role sees the stock form, not the price or image forms", r)
+    r = w.post_form("/products/P-001/prices", {"_csrf": w.csrf(), "price_list": "HURT",
+                                                "price": "1"})
+    check(r.status == 403, "warehouse staff cannot set prices: 403", r)
+    s = Browser(srv)
+    s.login("sam")
+    r = s.get("/products/P-001")
+    check('action="/products/P-001/prices"' in r.text() and
+          'action="/products/P-001/stock"' not in r.text(),
+          "sales sees the price form, not the stock form", r)
+
+
 # --- the permission matrix ------------------------------------------------------
 
 # How to exercise each route: (method, pattern) -> (path to request, body or
@@ -840,6 +1056,18 @@ ROUTE_CALLS = {
     ("GET", "/products/{code}/edit"): ("/products/MX-1/edit", None),
     ("POST", "/products/{code}"): ("/products/MX-1", {"version": "1", "name_pl": "Matrix",
                                                      "unit": "pcs", "vat_rate": "23"}),
+    ("GET", "/products/{code}/images/{n}"): ("/products/MX-1/images/0", None),
+    ("GET", "/products/{code}/images/{n}/thumb"): ("/products/MX-1/images/0/thumb", None),
+    ("POST", "/products/{code}/images"): ("/products/MX-1/images", {}),
+    ("POST", "/products/{code}/images/{n}/move"): ("/products/MX-1/images/0/move",
+                                                   {"hash": "0" * 64, "dir": "up"}),
+    ("POST", "/products/{code}/images/{n}/delete"): ("/products/MX-1/images/0/delete",
+                                                     {"hash": "0" * 64}),
+    ("POST", "/products/{code}/stock"): ("/products/MX-1/stock", {"op": "adjust",
+                                                                  "warehouse": "NOPE",
+                                                                  "qty": "1"}),
+    ("POST", "/products/{code}/prices"): ("/products/MX-1/prices", {"price_list": "NOPE",
+                                                                    "price": "1"}),
 }
 
 
@@ -945,7 +1173,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="kontor-http-")
     try:
         {"basic": group_basic, "auth": group_auth, "matrix": group_matrix,
-         "expiry": group_expiry}[GROUP](tmp)
+         "expiry": group_expiry, "screens": group_screens}[GROUP](tmp)
     except Exception as e:  # a crash is a failed test, with the reason
         import traceback
         check(False, f"group {GROUP} ran to the end", traceback.format_exc())
