@@ -55,6 +55,14 @@ int web_api_tokens_list(struct web_req *req, struct web_resp *resp);
 int web_api_token_create(struct web_req *req, struct web_resp *resp);
 int web_api_token_revoke(struct web_req *req, struct web_resp *resp);
 /* api_parties.c */
+struct parties_customer;
+/* Fills c (initialised, or the stored customer for an update) from the
+ * route's validated customer fields (CUSTOMER_BODY); the absent ones keep
+ * c's values. Records the field to blame in req on a bad enum. */
+int web_customer_from_body(struct web_req *req, struct parties_customer *c);
+/* The customer field a parties message is about ("postal_code"), by the
+ * name used in bodies and forms; NULL when it names none. */
+const char *web_customer_field_of(const char *msg);
 int web_api_customers_list(struct web_req *req, struct web_resp *resp);
 int web_api_customer_get(struct web_req *req, struct web_resp *resp);
 int web_api_customer_create(struct web_req *req, struct web_resp *resp);

@@ -63,9 +63,7 @@ static void copy(char *dst, size_t n, const struct web_value *v)
         kt_strlcpy(dst, v->text, n);
 }
 
-/* Fills c (initialised, or the stored customer for an update) from the
- * validated body; records the field to blame in req on a bad enum. */
-static int customer_from_body(struct web_req *req, struct parties_customer *c)
+int web_customer_from_body(struct web_req *req, struct parties_customer *c)
 {
     struct kt_err err;
     const struct web_value *v;
@@ -105,10 +103,9 @@ static int customer_from_body(struct web_req *req, struct parties_customer *c)
     return 0;
 }
 
-/* The body member a parties message is about. Its messages read
- * "customer K1: postal code 123: expected NN-NNN ...": the words after the
- * customer's code name the field. */
-static const char *field_of(const char *msg)
+/* Parties messages read "customer K1: postal code 123: expected NN-NNN
+ * ...": the words after the customer's code name the field. */
+const char *web_customer_field_of(const char *msg)
 {
     static const struct {
         const char *words;
@@ -180,13 +177,13 @@ int web_api_customer_create(struct web_req *req, struct web_resp *resp)
     struct parties_customer c;
     parties_customer_init(&c);
     kt_strlcpy(c.code, web_req_value(req, "code")->text, sizeof c.code);
-    int rc = customer_from_body(req, &c);
+    int rc = web_customer_from_body(req, &c);
     if (rc == 0)
         rc = web_req_db(req, &st, &req->err);
     if (rc == 0)
         rc = parties_customer_create(st, &c, &req->err);
     if (rc == KT_EINVAL || rc == KT_EEXIST)
-        req->err_field = req->err_field ? req->err_field : field_of(req->err.msg);
+        req->err_field = req->err_field ? req->err_field : web_customer_field_of(req->err.msg);
     if (rc != 0)
         return rc;
     const char *loc = kt_arena_printf(req->arena, "/api/v1/customers/%s", c.code);
@@ -213,13 +210,13 @@ int web_api_customer_update(struct web_req *req, struct web_resp *resp)
         return rc;
     /* members the body leaves out keep their stored values (a merge, not
      * a replacement: a customer has many fields that clients rarely know) */
-    rc = customer_from_body(req, &c);
+    rc = web_customer_from_body(req, &c);
     if (rc != 0)
         return rc;
     c.version = version;
     rc = parties_customer_update(st, &c, &req->err);
     if (rc == KT_EINVAL || rc == KT_EEXIST)
-        req->err_field = field_of(req->err.msg);
+        req->err_field = web_customer_field_of(req->err.msg);
     if (rc == 0)
         rc = parties_customer_get(st, c.id, &c, &req->err);
     if (rc == 0)

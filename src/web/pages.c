@@ -34,6 +34,7 @@ static const struct nav_item {
 } nav_items[] = {
     {"/dashboard", "nav.dashboard", WEB_STAFF, NULL},
     {"/products", "nav.products", WEB_STAFF, "catalog.read"},
+    {"/customers", "nav.customers", WEB_STAFF, "customers.read"},
     {"/account", "nav.account", WEB_USER, NULL},
 };
 

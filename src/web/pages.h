@@ -66,5 +66,20 @@ int web_page_image_move(struct web_req *req, struct web_resp *resp);
 int web_page_image_delete(struct web_req *req, struct web_resp *resp);
 int web_page_stock_change(struct web_req *req, struct web_resp *resp);
 int web_page_product_price_set(struct web_req *req, struct web_resp *resp);
+/* pages_customers.c */
+int web_page_customers(struct web_req *req, struct web_resp *resp);
+int web_page_customer_new(struct web_req *req, struct web_resp *resp);
+int web_page_customer_create(struct web_req *req, struct web_resp *resp);
+int web_page_customer(struct web_req *req, struct web_resp *resp);
+int web_page_customer_edit(struct web_req *req, struct web_resp *resp);
+int web_page_customer_save(struct web_req *req, struct web_resp *resp);
+int web_page_customer_address_add(struct web_req *req, struct web_resp *resp);
+int web_page_customer_address_remove(struct web_req *req, struct web_resp *resp);
+int web_page_customer_contact_add(struct web_req *req, struct web_resp *resp);
+int web_page_customer_contact_remove(struct web_req *req, struct web_resp *resp);
+int web_page_customer_bank_add(struct web_req *req, struct web_resp *resp);
+int web_page_customer_bank_remove(struct web_req *req, struct web_resp *resp);
+int web_page_customer_price_set(struct web_req *req, struct web_resp *resp);
+int web_page_customer_terms_set(struct web_req *req, struct web_resp *resp);
 
 #endif

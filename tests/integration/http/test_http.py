@@ -854,6 +854,7 @@ def group_screens(tmp):
     srv.start("--no-worker")
     try:
         screens_products(srv)
+        screens_customers(srv)
     finally:
         srv.stop()
     check(srv.proc.returncode == 0, "the server stops cleanly after the screens (exit 0)",
@@ -1017,6 +1018,128 @@ def screens_products(srv):
           "sales sees the price form, not the stock form", r)
 
 
+def screens_customers(srv):
+    b = Browser(srv)
+    b.login("ada")
+    csrf = b.csrf()
+    r = b.get("/customers?q=hurt")
+    check(r.status == 200 and "/customers/K001" in r.text() and 'data-label=' in r.text(),
+          "the customer list finds K001 by a name prefix", r)
+    r = b.get("/customers/new")
+    check(r.status == 200 and 'name="tax_id"' in r.text() and 'name="currency_override"' in r.text()
+          and '<option value="DE"' in r.text(), "the new-customer form has every field", r)
+    form = {"_csrf": csrf, "code": "K200", "name": "Elektro Nord", "country": "PL",
+            "tax_id": "5260250275", "postal_code": "00-001", "city": "Warszawa",
+            "payment_days": "21", "payment_method": "transfer", "lang_override": "auto",
+            "currency_override": "auto", "doc_type_override": "auto", "tax_id_kind": "none"}
+    r = b.post_form("/customers", form)
+    check(r.status == 422 and 'id="f-tax_id-error"' in r.text() and 'href="#f-tax_id"' in r.text()
+          and 'value="Elektro Nord"' in r.text(),
+          "a NIP with a wrong check digit: 422, the message at the tax id, input kept", r)
+    r = b.post_form("/customers", dict(form, tax_id="5260250274", postal_code="123"))
+    check(r.status == 422 and 'id="f-postal_code-error"' in r.text(),
+          "a bad postal code: the message at the postal code", r)
+    r = b.post_form("/customers", dict(form, tax_id="5260250274", payment_days="dużo"))
+    check(r.status == 422 and 'id="f-payment_days-error"' in r.text(),
+          "payment days that are not a number: named", r)
+    r = b.post_form("/customers", dict(form, tax_id="5260250274", _csrf="x"))
+    check(r.status == 403, "the customer form without the CSRF token: 403", r)
+    r = b.post_form("/customers", dict(form, tax_id="5260250274", credit_limit="1 500,50"))
+    check(r.status == 303 and r.header("Location") == "/customers/K200",
+          "a valid customer form creates the customer", r)
+    r = b.get("/customers/K200")
+    check(r.status == 200 and "1 500,50 zł" in r.text().replace("\u00a0", " ") and
+          "flash-success" in r.text(), "the customer page shows the credit limit as money", r)
+    r = b.post_form("/customers", dict(form, tax_id="5260250274"))
+    check(r.status == 409 and 'id="f-code-error"' in r.text(), "a taken code: 409 at the code", r)
+    r = b.get("/customers/K200/edit")
+    version = hidden(r.text(), "version")
+    check(r.status == 200 and version == "1" and 'value="21"' in r.text(),
+          "the edit form carries the version and the values", r)
+    edit = dict(form, tax_id="5260250274", version="1", country="DE",
+                tax_id_kind="none", currency_override="EUR", lang_override="en",
+                postal_code="10115", city="Berlin")
+    edit.pop("code")
+    edit["tax_id"] = "DE136695976"
+    r = b.post_form("/customers/K200", edit)
+    check(r.status == 303, "edit: a German customer with a VAT id and EUR", r)
+    r = b.post_form("/customers/K200", dict(edit, city="Hamburg"))
+    check(r.status == 409 and 'value="Hamburg"' in r.text() and 'name="version" value="2"' in r.text(),
+          "saving over someone else's change: 409, typed values kept, new version offered", r)
+    j = json.loads(srv.cli("--json", "customer", "show", "K200")[1])
+    check(j.get("currency") == "EUR" and j.get("document_type") == "intra_eu" and
+          j.get("city") == "Berlin", "the stored customer: EUR, intra-EU documents", j)
+
+    # addresses, contacts, bank accounts
+    r = b.post_form("/customers/K200/addresses", {"_csrf": csrf, "version": "2",
+                                                  "label": "Lager", "street": "Hauptstr. 1",
+                                                  "postal_code": "1011", "city": "Berlin",
+                                                  "country": "DE"})
+    check(r.status == 422 and 'id="f-addr-postal_code-error"' in r.text(),
+          "an address with a bad postal code: the error at the address form's field", r)
+    r = b.post_form("/customers/K200/addresses", {"_csrf": csrf, "version": "2",
+                                                  "label": "Lager", "street": "Hauptstr. 1",
+                                                  "postal_code": "10115", "city": "Berlin",
+                                                  "country": "DE", "is_default": "1"})
+    check(r.status == 303 and r.header("Location") == "/customers/K200#addresses",
+          "add an address", r)
+    r = b.post_form("/customers/K200/contacts", {"_csrf": csrf, "version": "2", "name": "Anna"})
+    check(r.status == 409, "a contact added on an outdated page (version 2, now 3): 409", r)
+    r = b.post_form("/customers/K200/contacts", {"_csrf": csrf, "version": "3", "name": "Anna",
+                                                 "email": "anna@", "phone": "+49 30 1234"})
+    check(r.status == 422 and 'id="f-contact-email-error"' in r.text(),
+          "a contact with a bad e-mail: the error at the contact's e-mail", r)
+    r = b.post_form("/customers/K200/contacts", {"_csrf": csrf, "version": "3", "name": "Anna",
+                                                 "email": "anna@nord.de", "phone": "+49 30 1234",
+                                                 "role": "Einkauf"})
+    check(r.status == 303, "add a contact", r)
+    r = b.post_form("/customers/K200/bank-accounts", {"_csrf": csrf, "version": "4",
+                                                      "iban": "DE89370400440532013001"})
+    check(r.status == 422 and 'id="f-bank-iban-error"' in r.text(),
+          "an IBAN with a wrong checksum: the error at the IBAN", r)
+    r = b.post_form("/customers/K200/bank-accounts", {"_csrf": csrf, "version": "4",
+                                                      "iban": "DE89 3704 0044 0532 0130 00",
+                                                      "bank_name": "Commerzbank"})
+    check(r.status == 303, "add a bank account", r)
+    r = b.get("/customers/K200")
+    t = r.text()
+    check("Lager" in t and "anna@nord.de" in t and "DE89370400440532013000" in t,
+          "the customer page lists the address, the contact and the account", t[-4000:])
+    ids = re.findall(r'action="/customers/K200/bank-accounts/(\d+)/delete"', t)
+    r = b.post_form(f"/customers/K200/bank-accounts/{ids[0] if ids else 0}/delete",
+                    {"_csrf": csrf, "version": "5"})
+    check(r.status == 303 and "DE89370400440532013000" not in b.get("/customers/K200").text(),
+          "remove the bank account", r)
+    r = b.post_form("/customers/K200/contacts/999999/delete", {"_csrf": csrf, "version": "0"})
+    check(r.status == 404, "removing a contact the customer does not have: 404", r)
+
+    # individual prices and terms
+    r = b.post_form("/customers/K001/prices", {"_csrf": csrf, "product": "P-001",
+                                               "price": "9,99", "currency": "PLN"})
+    check(r.status == 303, "an individual price for K001", r)
+    r = b.post_form("/customers/K001/prices", {"_csrf": csrf, "product": "NOPE", "price": "1"})
+    check(r.status == 422 and 'id="f-cprice-product-error"' in r.text(),
+          "an individual price for an unknown product: the error at the product", r)
+    r = b.post_form("/customers/K001/terms", {"_csrf": csrf, "price_list": "HURT",
+                                              "discount": "5"})
+    check(r.status == 303, "price terms: the HURT list with 5 % discount", r)
+    r = b.post_form("/customers/K001/terms", {"_csrf": csrf, "price_list": "HURT",
+                                              "discount": "150"})
+    check(r.status == 422 and 'id="f-terms-discount-error"' in r.text(),
+          "a discount over 100 %: the error at the discount", r)
+    r = b.get("/customers/K001")
+    check("9,99 zł" in r.text() and "HURT" in r.text() and "5 %" in r.text(),
+          "the customer page shows the individual price and the terms", r)
+    rc, out, err = srv.cli("--json", "price", "resolve", "--customer", "K001", "--product",
+                           "P-001", "--qty", "1", "--currency", "PLN")
+    check(rc == 0 and "9.99" in out, "price resolve uses the individual price", out + err)
+    r = b.get("/customers/NOPE")
+    check(r.status == 404, "an unknown customer: 404", r)
+    w = Browser(srv)
+    w.login("wes")
+    check(w.get("/customers").status == 403, "the warehouse role may not see customers: 403")
+
+
 # --- the permission matrix ------------------------------------------------------
 
 # How to exercise each route: (method, pattern) -> (path to request, body or
@@ -1068,6 +1191,27 @@ ROUTE_CALLS = {
                                                                   "qty": "1"}),
     ("POST", "/products/{code}/prices"): ("/products/MX-1/prices", {"price_list": "NOPE",
                                                                     "price": "1"}),
+    ("GET", "/customers"): ("/customers", None),
+    ("GET", "/customers/new"): ("/customers/new", None),
+    ("POST", "/customers"): ("/customers", {"code": "MXC", "name": "Matrix", "country": "PL"}),
+    ("GET", "/customers/{code}"): ("/customers/K001", None),
+    ("GET", "/customers/{code}/edit"): ("/customers/K001/edit", None),
+    ("POST", "/customers/{code}"): ("/customers/K001", {"version": "1", "name": "Matrix",
+                                                       "country": "PL"}),
+    ("POST", "/customers/{code}/addresses"): ("/customers/K001/addresses", {"version": "0",
+                                                                            "label": "M"}),
+    ("POST", "/customers/{code}/addresses/{id}/delete"): ("/customers/K001/addresses/999/delete",
+                                                           {"version": "0"}),
+    ("POST", "/customers/{code}/contacts"): ("/customers/K001/contacts", {"version": "0"}),
+    ("POST", "/customers/{code}/contacts/{id}/delete"): ("/customers/K001/contacts/999/delete",
+                                                          {"version": "0"}),
+    ("POST", "/customers/{code}/bank-accounts"): ("/customers/K001/bank-accounts",
+                                                  {"version": "0"}),
+    ("POST", "/customers/{code}/bank-accounts/{id}/delete"): (
+        "/customers/K001/bank-accounts/999/delete", {"version": "0"}),
+    ("POST", "/customers/{code}/prices"): ("/customers/K001/prices", {"product": "NOPE",
+                                                                      "price": "1"}),
+    ("POST", "/customers/{code}/terms"): ("/customers/K001/terms", {"discount": "500"}),
 }
 
 
