@@ -173,23 +173,44 @@ export function audit() {
   return problems;
 }
 
-// Elements reaching past the right edge, to say what overflows.
+// What reaches past the right edge, to say what overflows: elements, and
+// text running out of its box (a long word in a cell that may not wrap).
 export function overflow(limit) {
   const width = document.documentElement.scrollWidth;
   if (width <= limit) return [];
+  const name = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += `#${el.id}`;
+    else if (typeof el.className === 'string' && el.className.trim())
+      s += `.${el.className.trim().split(/\s+/).join('.')}`;
+    return s;
+  };
+  // Clipped content does not scroll the page.
+  const clipped = (el) => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.overflowX !== 'visible' || s.clipPath !== 'none' || (s.clip && s.clip !== 'auto'))
+        return true;
+    }
+    return false;
+  };
   const wide = [];
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
-    if (r.right > limit + 0.5 && r.width > 0) {
-      let s = el.tagName.toLowerCase();
-      if (el.id) s += `#${el.id}`;
-      else if (typeof el.className === 'string' && el.className.trim())
-        s += `.${el.className.trim().split(/\s+/).join('.')}`;
-      wide.push(`${s} reaches ${Math.round(r.right)} px`);
-      if (wide.length >= 8) break;
-    }
+    if (r.right > limit + 0.5 && r.width > 0 && !clipped(el.parentElement))
+      wide.push(`${name(el)} reaches ${Math.round(r.right)} px`);
   }
-  return [`the page is ${width} px wide at ${limit} px (horizontal scrolling)`, ...wide];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    if (!t.textContent.trim() || clipped(t.parentElement)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(t);
+    const r = range.getBoundingClientRect();
+    if (r.right > limit + 0.5)
+      wide.push(`text "${t.textContent.trim().slice(0, 40)}" in ${name(t.parentElement)} ` +
+                `reaches ${Math.round(r.right)} px`);
+  }
+  return [`the page is ${width} px wide at ${limit} px (horizontal scrolling)`, ...wide.slice(0, 8)];
 }
 
 export class PageChecker {

@@ -373,6 +373,117 @@ export async function runScenarios({ tap, browser, base, artifacts, staff, buyer
     await desk.check('product with stock and a price');
   });
 
+  // Posts a form on the page and waits for the page it leads to.
+  async function post(page, form) {
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      form.locator('button[type="submit"]').click(),
+    ]);
+    await page.waitForLoadState('load');
+    return resp.status();
+  }
+
+  const CUSTOMER = 'E2E-KLIENT';
+  await scenario('create a customer: a wrong tax id is refused next to the field, the right ' +
+                 'one is saved; the edited name is found by the customer search', desk, async () => {
+    const { page } = desk;
+    await page.goto('/customers');
+    await page.locator('table.table tbody tr').first().waitFor();
+    await desk.check('customer list');
+    await Promise.all([page.waitForURL('**/customers/new'),
+                       page.locator('a[href="/customers/new"]').click()]);
+    const form = page.locator('main form.form');
+    await form.locator('[name="code"]').waitFor();
+    await desk.check('new customer form');
+
+    await form.locator('[name="code"]').fill(CUSTOMER);
+    await form.locator('[name="name"]').fill('Ogrodnictwo Żółw Sp. z o.o.');
+    await form.locator('[name="country"]').selectOption('PL');
+    await form.locator('[name="tax_id"]').fill('7270023458');   // the check digit is 7
+    await form.locator('[name="street"]').fill('ul. Ogrodowa 5');
+    await form.locator('[name="postal_code"]').fill('90-001');
+    await form.locator('[name="city"]').fill('Łódź');
+    let status = await post(page, form);
+    expect(status === 422, `a wrong tax id answered ${status}, not 422`);
+    const taxId = form.locator('[name="tax_id"]');
+    expect(await taxId.getAttribute('aria-invalid') === 'true', 'the tax id is not marked invalid');
+    await page.locator(`.error-summary a[href="#${await taxId.getAttribute('id')}"]`).waitFor();
+    expect(await form.locator('[name="city"]').inputValue() === 'Łódź', 'the form lost what was typed');
+    await desk.check('new customer form with an error', 422);
+
+    await taxId.fill('7270023457');
+    status = await post(page, form);
+    expect(status === 303 || status === 302, `saving answered ${status}`);
+    await page.waitForURL(`**/customers/${CUSTOMER}`);
+    await page.locator('.flash-success').waitFor();
+    await page.locator('h1').filter({ hasText: CUSTOMER }).waitFor();
+    await desk.check('customer');
+
+    await Promise.all([page.waitForURL(`**/customers/${CUSTOMER}/edit`),
+                       page.locator(`a[href$="/customers/${CUSTOMER}/edit"]`).click()]);
+    await desk.check('customer edit form');
+    await form.locator('[name="name"]').fill('Ogrodnictwo Żółw i Synowie Sp. z o.o.');
+    status = await post(page, form);
+    expect(status === 303 || status === 302, `saving the edit answered ${status}`);
+    await page.locator('.flash-success').waitFor();
+    await page.locator('h1').filter({ hasText: 'Synowie' }).waitFor();
+
+    await page.goto('/customers');
+    await page.locator('#customer-search').fill('ogrodnictwo');
+    await Promise.all([page.waitForURL(/\/customers\?q=/), page.locator('#customer-search').press('Enter')]);
+    const rows = await page.locator('table.table tbody tr').allInnerTexts();
+    expect(rows.length === 1 && rows[0].includes(CUSTOMER), `the search listed ${JSON.stringify(rows)}`);
+  });
+
+  await scenario('customer page: add a delivery address and a contact, a bad IBAN is refused ' +
+                 'and a good one listed, the contact is removed after a confirmation', desk,
+                 async () => {
+    const { page } = desk;
+    await page.goto(`/customers/${CUSTOMER}`);
+    const section = (id) => page.locator(`section#${id}`);
+
+    const address = section('addresses').locator('form.form');
+    await address.locator('[name="label"]').fill('Magazyn główny');
+    await address.locator('[name="street"]').fill('ul. Składowa 12');
+    await address.locator('[name="postal_code"]').fill('91-002');
+    await address.locator('[name="city"]').fill('Łódź');
+    let status = await post(page, address);
+    expect(status === 303 || status === 302, `adding an address answered ${status}`);
+    await page.locator('.flash-success').waitFor();
+    expect((await section('addresses').locator('table').innerText()).includes('Składowa 12'),
+           'the address is not listed');
+
+    const contact = section('contacts').locator('form.form');
+    await contact.locator('[name="name"]').fill('Anna Żółkiewska');
+    await contact.locator('[name="email"]').fill('anna@example.com');
+    status = await post(page, contact);
+    expect(status === 303 || status === 302, `adding a contact answered ${status}`);
+    expect((await section('contacts').locator('table').innerText()).includes('Anna Żółkiewska'),
+           'the contact is not listed');
+
+    const bank = section('banks').locator('form.form');
+    await bank.locator('[name="iban"]').fill('PL61109010140000071219812875');
+    status = await post(page, bank);
+    expect(status === 422, `a bad IBAN answered ${status}, not 422`);
+    expect(await bank.locator('[name="iban"]').getAttribute('aria-invalid') === 'true',
+           'the IBAN is not marked invalid');
+    expect(await section('banks').locator('table').count() === 0, 'the bad IBAN was listed');
+    await desk.check('customer with a refused IBAN', 422);
+    await bank.locator('[name="iban"]').fill('PL61 1090 1014 0000 0712 1981 2874');
+    status = await post(page, bank);
+    expect(status === 303 || status === 302, `a good IBAN answered ${status}`);
+    const banks = (await section('banks').locator('table').innerText()).replace(/\s+/g, '');
+    expect(banks.includes('PL61109010140000071219812874'), `the IBAN is not listed: ${banks}`);
+    await desk.check('customer with an address, a contact and a bank account');
+
+    let asked = null;
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    status = await post(page, section('contacts').locator('table form'));
+    expect(asked, 'removing a contact did not ask for a confirmation');
+    expect(status === 303 || status === 302, `removing the contact answered ${status}`);
+    expect(await section('contacts').locator('table').count() === 0, 'the contact is still listed');
+  });
+
   await scenario('logging out ends the session; the back office asks for a login again', desk,
                  async () => {
     const { page } = desk;
