@@ -77,5 +77,13 @@ int web_api_product_get(struct web_req *req, struct web_resp *resp);
 int web_api_product_create(struct web_req *req, struct web_resp *resp);
 int web_api_product_update(struct web_req *req, struct web_resp *resp);
 int web_api_product_stock(struct web_req *req, struct web_resp *resp);
+/* api_prices.c */
+int web_api_pricelists_list(struct web_req *req, struct web_resp *resp);
+int web_api_pricelist_get(struct web_req *req, struct web_resp *resp);
+int web_api_pricelist_create(struct web_req *req, struct web_resp *resp);
+int web_api_pricelist_items(struct web_req *req, struct web_resp *resp);
+int web_api_pricelist_item_put(struct web_req *req, struct web_resp *resp);
+int web_api_stock_change(struct web_req *req, struct web_resp *resp);
+int web_api_stock_ledger(struct web_req *req, struct web_resp *resp);
 
 #endif

@@ -35,6 +35,7 @@ static const struct nav_item {
     {"/dashboard", "nav.dashboard", WEB_STAFF, NULL},
     {"/products", "nav.products", WEB_STAFF, "catalog.read"},
     {"/customers", "nav.customers", WEB_STAFF, "customers.read"},
+    {"/pricelists", "nav.pricelists", WEB_STAFF, "catalog.read"},
     {"/account", "nav.account", WEB_USER, NULL},
 };
 

@@ -81,5 +81,11 @@ int web_page_customer_bank_add(struct web_req *req, struct web_resp *resp);
 int web_page_customer_bank_remove(struct web_req *req, struct web_resp *resp);
 int web_page_customer_price_set(struct web_req *req, struct web_resp *resp);
 int web_page_customer_terms_set(struct web_req *req, struct web_resp *resp);
+/* pages_prices.c */
+int web_page_pricelists(struct web_req *req, struct web_resp *resp);
+int web_page_pricelist_new(struct web_req *req, struct web_resp *resp);
+int web_page_pricelist_create(struct web_req *req, struct web_resp *resp);
+int web_page_pricelist(struct web_req *req, struct web_resp *resp);
+int web_page_pricelist_item_set(struct web_req *req, struct web_resp *resp);
 
 #endif

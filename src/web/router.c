@@ -850,9 +850,12 @@ void web_router_handle(struct web_req *req, const char *raw_path, struct web_res
     int redirected = 0;
     int rc = authenticate(req, resp);
     if (rc == 0) {
-        /* the user's setting, then this browser's choice, then Accept-Language */
-        const char *pref = req->who && req->who->user.lang[0] ? req->who->user.lang
-                                                              : web_req_cookie(req, "kontor_lang");
+        /* the language chosen in this browser's top bar, then the user's
+         * setting, then Accept-Language: every user has a setting ("pl"
+         * unless chosen), so the switcher must come first to work at all */
+        const char *pref = web_req_cookie(req, "kontor_lang");
+        if ((!pref || (strcmp(pref, "pl") != 0 && strcmp(pref, "en") != 0)) && req->who)
+            pref = req->who->user.lang;
         req->lang = web_i18n_pick(pref, web_req_header(req, "Accept-Language"));
     }
     if (rc == 0)

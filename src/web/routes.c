@@ -116,6 +116,18 @@
     {.name = "id", .type = WEB_INT, .from = WEB_FROM_PATH, .required = 1, .min = 1,           \
      .max = INT64_MAX}
 
+/* A price list in a request body: the page's form and the API. */
+#define PRICE_LIST_BODY                                                                       \
+    {.name = "code", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1, .max = 32},      \
+        {.name = "name", .type = WEB_STRING, .from = WEB_FROM_BODY, .required = 1, .min = 1,  \
+         .max = 128},                                                                         \
+        {.name = "currency", .type = WEB_STRING, .from = WEB_FROM_BODY, .required = 1,        \
+         .min = 3, .max = 3},                                                                 \
+        {.name = "basis", .type = WEB_ENUM, .from = WEB_FROM_BODY, .choices = "net|gross"},   \
+        {.name = "is_default", .type = WEB_BOOL, .from = WEB_FROM_BODY}
+#define PRICE_LIST_CODE_PATH                                                                  \
+    {.name = "code", .type = WEB_CODE, .from = WEB_FROM_PATH, .required = 1, .max = 32}
+
 static const struct web_route routes[] = {
     /* ---- infrastructure ---- */
     {
@@ -559,6 +571,65 @@ static const struct web_route routes[] = {
         .summary = "set the customer's price list and discount",
     },
 
+    {
+        .method = WEB_GET,
+        .pattern = "/pricelists",
+        .handler = web_page_pricelists,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .summary = "every price list",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/pricelists/new",
+        .handler = web_page_pricelist_new,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "prices.write",
+        .summary = "the form for a new price list",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/pricelists",
+        .handler = web_page_pricelist_create,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "prices.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(PRICE_LIST_BODY),
+        .summary = "create a price list from the form",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/pricelists/{code}",
+        .handler = web_page_pricelist,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(
+            PRICE_LIST_CODE_PATH,
+            {.name = "page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 1000000}),
+        .summary = "a price list with its items, 50 a page",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/pricelists/{code}/items",
+        .handler = web_page_pricelist_item_set,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "prices.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(
+            PRICE_LIST_CODE_PATH,
+            {.name = "product", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 40},
+            PRICE_ITEM_BODY),
+        .summary = "add or change an item of a price list",
+    },
+
     /* ---- JSON API ---- */
     {
         .method = WEB_GET,
@@ -731,6 +802,88 @@ static const struct web_route routes[] = {
         .perm = "catalog.read",
         .fields = WEB_FIELDS(PRODUCT_CODE_PATH),
         .summary = "stock of a product per warehouse and in total",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/products/{code}/stock",
+        .handler = web_api_stock_change,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "stock.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(PRODUCT_CODE_PATH, STOCK_CHANGE_BODY),
+        .summary = "change stock: op set, adjust (with a reason) or move; written to the ledger",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/products/{code}/stock/ledger",
+        .handler = web_api_stock_ledger,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(
+            PRODUCT_CODE_PATH,
+            {.name = "warehouse", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 32},
+            {.name = "limit", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 1000}),
+        .summary = "the newest stock changes of a product (?limit=, default 100), oldest first",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/pricelists",
+        .handler = web_api_pricelists_list,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(WEB_PAGE_FIELDS),
+        .summary = "price lists by code",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/pricelists",
+        .handler = web_api_pricelist_create,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "prices.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(PRICE_LIST_BODY),
+        .summary = "create a price list",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/pricelists/{code}",
+        .handler = web_api_pricelist_get,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(PRICE_LIST_CODE_PATH),
+        .summary = "one price list",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/pricelists/{code}/items",
+        .handler = web_api_pricelist_items,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "catalog.read",
+        .fields = WEB_FIELDS(
+            PRICE_LIST_CODE_PATH, WEB_PAGE_FIELDS,
+            {.name = "product", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 40}),
+        .summary = "the items of a price list (?product= for one product's)",
+    },
+    {
+        .method = WEB_PUT,
+        .pattern = "/api/v1/pricelists/{code}/items",
+        .handler = web_api_pricelist_item_put,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "prices.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            PRICE_LIST_CODE_PATH,
+            {.name = "product", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 40},
+            PRICE_ITEM_BODY),
+        .summary = "set an item: the same product, min_qty and valid_from replace it",
     },
 };
 

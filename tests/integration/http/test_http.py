@@ -855,6 +855,8 @@ def group_screens(tmp):
     try:
         screens_products(srv)
         screens_customers(srv)
+        screens_pricelists(srv)
+        screens_api(srv)
     finally:
         srv.stop()
     check(srv.proc.returncode == 0, "the server stops cleanly after the screens (exit 0)",
@@ -1140,6 +1142,149 @@ def screens_customers(srv):
     check(w.get("/customers").status == 403, "the warehouse role may not see customers: 403")
 
 
+def screens_pricelists(srv):
+    b = Browser(srv)
+    b.login("sam")
+    csrf = b.csrf()
+    r = b.get("/pricelists")
+    check(r.status == 200 and "/pricelists/HURT" in r.text(), "the price lists page lists HURT", r)
+    r = b.get("/pricelists/new")
+    check(r.status == 200 and 'name="basis"' in r.text(), "the new price list form", r)
+    form = {"_csrf": csrf, "code": "EXP", "name": "Export", "currency": "EUR", "basis": "net"}
+    r = b.post_form("/pricelists", dict(form, currency="XYZ"))
+    check(r.status == 422 and 'id="f-currency-error"' in r.text(),
+          "an unknown currency: 422 with the error at the currency", r)
+    r = b.post_form("/pricelists", dict(form, code="a b"))
+    check(r.status == 422 and 'id="f-code-error"' in r.text(), "a bad code: at the code", r)
+    r = b.post_form("/pricelists", form)
+    check(r.status == 303 and r.header("Location") == "/pricelists/EXP", "create a price list", r)
+    r = b.post_form("/pricelists", form)
+    check(r.status == 409 and 'id="f-code-error"' in r.text(), "a taken code: 409", r)
+    r = b.post_form("/pricelists", dict(form, _csrf="nope", code="EXP2"))
+    check(r.status == 403, "the price list form without the CSRF token: 403", r)
+    r = b.post_form("/pricelists/EXP/items", {"_csrf": csrf, "product": "P-001",
+                                              "price": "3,25", "valid_from": "2026-01-01"})
+    check(r.status == 303, "add an item to the list", r)
+    r = b.post_form("/pricelists/EXP/items", {"_csrf": csrf, "product": "P-001",
+                                              "price": "3,40", "valid_from": "2026-01-01"})
+    check(r.status == 303, "the same product, tier and date: the item is edited", r)
+    r = b.post_form("/pricelists/EXP/items", {"_csrf": csrf, "product": "NOPE", "price": "1"})
+    check(r.status == 422 and 'id="f-item-product-error"' in r.text(),
+          "an item for an unknown product: the error at the product", r)
+    r = b.post_form("/pricelists/EXP/items", {"_csrf": csrf, "product": "P-001", "price": "-1"})
+    check(r.status == 422 and 'id="f-item-price-error"' in r.text(),
+          "a negative price: the error at the price", r)
+    r = b.get("/pricelists/EXP")
+    check(r.status == 200 and "3,40 €" in r.text() and "3,25" not in r.text() and
+          "2026-01-01" in r.text(), "the list shows the edited item in euro", r)
+    b.get("/lang/en?next=/pricelists/EXP")
+    r = b.get("/pricelists/EXP")
+    check('lang="en"' in r.text() and "€3.40" in r.text(),
+          "after choosing English in the top bar (logged in) the price is written the English "
+          "way", r)
+    b.get("/lang/pl?next=/pricelists/EXP")
+    r = b.get("/pricelists/NOPE")
+    check(r.status == 404, "an unknown price list: 404", r)
+    w = Browser(srv)
+    w.login("wes")
+    r = w.get("/pricelists/EXP")
+    check(r.status == 200 and 'action="/pricelists/EXP/items"' not in r.text(),
+          "the warehouse role reads price lists without the item form", r)
+    check(w.post_form("/pricelists", dict(form, _csrf=w.csrf(), code="W1")).status == 403,
+          "the warehouse role cannot create price lists: 403")
+
+
+def screens_api(srv):
+    b = Browser(srv)
+    b.login("ada")
+    tok = make_token(b, "catalog.read stock.write prices.write api")
+    h = {"Authorization": "Bearer " + tok}
+    api = Browser(srv)
+    # stock
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "adjust", "warehouse": "MAG2",
+                                                       "qty": "5", "reason": "receipt",
+                                                       "doc_ref": "PZ/9"}, headers=h)
+    j = r.json() or {}
+    check(r.status == 200 and j.get("changes", [{}])[0].get("on_hand") == "8",
+          "POST stock adjust (receipt): MAG2 holds 3 + 5 = 8", r)
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "move", "warehouse": "MAG2",
+                                                       "to_warehouse": "MAG1", "qty": "1.5"},
+                      headers=h)
+    j = r.json() or {}
+    check(r.status == 200 and [c.get("on_hand") for c in j.get("changes", [])] == ["6.5", "6"],
+          "POST stock move: both warehouses in the answer", r)
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "adjust", "warehouse": "MAG1",
+                                                       "qty": "-100"}, headers=h)
+    check(api_error(r, 409, "stock_short", "qty"), "taking more than is available: 409 stock_short",
+          r)
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "set", "warehouse": "MAG1",
+                                                       "qty": 5}, headers=h)
+    check(api_error(r, 400, "invalid_field", "qty"), "a quantity as a JSON number: 400", r)
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "move", "warehouse": "MAG1",
+                                                       "qty": "1"}, headers=h)
+    check(api_error(r, 400, "invalid_field", "to_warehouse"), "a move without a target: 400", r)
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "set", "warehouse": "X9",
+                                                       "qty": "1"}, headers=h)
+    check(api_error(r, 422, None, "warehouse"), "an unknown warehouse: 422 naming it", r)
+    r = api.post_json("/api/v1/products/NOPE/stock", {"op": "set", "warehouse": "MAG1",
+                                                      "qty": "1"}, headers=h)
+    check(api_error(r, 404, "not_found"), "stock of an unknown product: 404", r)
+    r = api.get("/api/v1/products/P-001/stock/ledger?limit=2", headers=h)
+    j = r.json() or {}
+    items = j.get("items", [])
+    check(r.status == 200 and len(items) == 2 and items[-1]["reason"] == "move" and
+          items[-1]["user"] == "ada" and items[0]["delta"] == "-1.5",
+          "the ledger (API) has the move, by the token's user, newest last", r)
+    r = api.get("/api/v1/products/P-001/stock", headers=h)
+    check((r.json() or {}).get("total", {}).get("on_hand") == "12.5",
+          "GET stock: the total over both warehouses", r)
+    # price lists
+    r = api.get("/api/v1/pricelists", headers=h)
+    j = r.json() or {}
+    check(r.status == 200 and [x["code"] for x in j.get("items", [])] == ["EXP", "HURT"] and
+          j.get("total") == 2, "GET price lists", r)
+    r = api.post_json("/api/v1/pricelists", {"code": "USD1", "name": "Dollars",
+                                             "currency": "USD", "basis": "gross",
+                                             "is_default": True}, headers=h)
+    j = r.json() or {}
+    check(r.status == 201 and j.get("is_default") is True and j.get("basis") == "gross" and
+          r.header("Location") == "/api/v1/pricelists/USD1", "POST a price list: 201", r)
+    r = api.post_json("/api/v1/pricelists", {"code": "USD1", "name": "Again",
+                                             "currency": "USD"}, headers=h)
+    check(api_error(r, 409, None, "code"), "a taken price list code: 409", r)
+    r = api.request("PUT", "/api/v1/pricelists/USD1/items", body=json.dumps(
+        {"product": "P-001", "price": "4.9900", "min_qty": "10"}),
+        headers=dict(h, **{"Content-Type": "application/json"}))
+    j = r.json() or {}
+    check(r.status == 200 and j.get("price") == "4.99" and j.get("min_qty") == "10" and
+          j.get("currency") == "USD", "PUT an item: 200 with the item", r)
+    r = api.request("PUT", "/api/v1/pricelists/USD1/items", body=json.dumps(
+        {"product": "P-001", "price": "4.5", "min_qty": "10"}),
+        headers=dict(h, **{"Content-Type": "application/json"}))
+    r = api.get("/api/v1/pricelists/USD1/items?product=P-001", headers=h)
+    j = r.json() or {}
+    check(r.status == 200 and j.get("total") == 1 and j["items"][0]["price"] == "4.50",
+          "PUT again with the same key edits the item (one item, new price)", r)
+    r = api.request("PUT", "/api/v1/pricelists/USD1/items", body=json.dumps(
+        {"product": "NOPE", "price": "1"}),
+        headers=dict(h, **{"Content-Type": "application/json"}))
+    check(api_error(r, 422, None, "product"), "PUT an item of an unknown product: 422", r)
+    r = api.request("PUT", "/api/v1/pricelists/USD1/items", body=json.dumps(
+        {"product": "P-001", "price": 4.5}),
+        headers=dict(h, **{"Content-Type": "application/json"}))
+    check(api_error(r, 400, "invalid_field", "price"), "a price as a JSON number: 400", r)
+    r = api.get("/api/v1/pricelists/NOPE", headers=h)
+    check(api_error(r, 404, "not_found"), "an unknown price list: 404", r)
+    r = api.get("/api/v1/pricelists/HURT/items?per_page=1&page=2", headers=h)
+    j = r.json() or {}
+    check(r.status == 200 and j.get("total") == 2 and len(j.get("items", [])) == 1 and
+          j["items"][0]["min_qty"] == "10", "price list items are paginated", r)
+    ro = {"Authorization": "Bearer " + make_token(b, "catalog.read api")}
+    r = api.post_json("/api/v1/products/P-001/stock", {"op": "set", "warehouse": "MAG1",
+                                                       "qty": "1"}, headers=ro)
+    check(api_error(r, 403, "forbidden"), "a token without stock.write cannot change stock", r)
+
+
 # --- the permission matrix ------------------------------------------------------
 
 # How to exercise each route: (method, pattern) -> (path to request, body or
@@ -1212,6 +1357,25 @@ ROUTE_CALLS = {
     ("POST", "/customers/{code}/prices"): ("/customers/K001/prices", {"product": "NOPE",
                                                                       "price": "1"}),
     ("POST", "/customers/{code}/terms"): ("/customers/K001/terms", {"discount": "500"}),
+    ("GET", "/pricelists"): ("/pricelists", None),
+    ("GET", "/pricelists/new"): ("/pricelists/new", None),
+    ("POST", "/pricelists"): ("/pricelists", {"code": "bad code", "name": "M",
+                                              "currency": "PLN"}),
+    ("GET", "/pricelists/{code}"): ("/pricelists/NOPE", None),
+    ("POST", "/pricelists/{code}/items"): ("/pricelists/NOPE/items", {"product": "X",
+                                                                      "price": "1"}),
+    ("POST", "/api/v1/products/{code}/stock"): ("/api/v1/products/MX-1/stock",
+                                                 {"op": "set", "warehouse": "NOPE",
+                                                  "qty": "1"}),
+    ("GET", "/api/v1/products/{code}/stock/ledger"): ("/api/v1/products/MX-1/stock/ledger",
+                                                      None),
+    ("GET", "/api/v1/pricelists"): ("/api/v1/pricelists", None),
+    ("POST", "/api/v1/pricelists"): ("/api/v1/pricelists", {"code": "bad code", "name": "M",
+                                                            "currency": "PLN"}),
+    ("GET", "/api/v1/pricelists/{code}"): ("/api/v1/pricelists/NOPE", None),
+    ("GET", "/api/v1/pricelists/{code}/items"): ("/api/v1/pricelists/NOPE/items", None),
+    ("PUT", "/api/v1/pricelists/{code}/items"): ("/api/v1/pricelists/NOPE/items",
+                                                 {"product": "X", "price": "1"}),
 }
 
 
