@@ -36,6 +36,8 @@ static const struct nav_item {
     {"/products", "nav.products", WEB_STAFF, "catalog.read"},
     {"/customers", "nav.customers", WEB_STAFF, "customers.read"},
     {"/pricelists", "nav.pricelists", WEB_STAFF, "catalog.read"},
+    {"/company", "nav.company", WEB_STAFF, "admin"},
+    {"/users", "nav.users", WEB_STAFF, "users.manage"},
     {"/account", "nav.account", WEB_USER, NULL},
 };
 

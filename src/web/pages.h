@@ -87,5 +87,21 @@ int web_page_pricelist_new(struct web_req *req, struct web_resp *resp);
 int web_page_pricelist_create(struct web_req *req, struct web_resp *resp);
 int web_page_pricelist(struct web_req *req, struct web_resp *resp);
 int web_page_pricelist_item_set(struct web_req *req, struct web_resp *resp);
+/* pages_company.c */
+int web_page_company(struct web_req *req, struct web_resp *resp);
+int web_page_company_save(struct web_req *req, struct web_resp *resp);
+int web_page_company_account_add(struct web_req *req, struct web_resp *resp);
+int web_page_company_account_remove(struct web_req *req, struct web_resp *resp);
+int web_page_company_logo_upload(struct web_req *req, struct web_resp *resp);
+int web_page_company_logo(struct web_req *req, struct web_resp *resp);
+/* pages_users.c */
+int web_page_users(struct web_req *req, struct web_resp *resp);
+int web_page_user_new(struct web_req *req, struct web_resp *resp);
+int web_page_user_create(struct web_req *req, struct web_resp *resp);
+int web_page_user(struct web_req *req, struct web_resp *resp);
+int web_page_user_roles(struct web_req *req, struct web_resp *resp);
+int web_page_user_active(struct web_req *req, struct web_resp *resp);
+int web_page_user_password(struct web_req *req, struct web_resp *resp);
+int web_page_roles(struct web_req *req, struct web_resp *resp);
 
 #endif

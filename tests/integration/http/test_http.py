@@ -857,6 +857,8 @@ def group_screens(tmp):
         screens_customers(srv)
         screens_pricelists(srv)
         screens_api(srv)
+        screens_company(srv)
+        screens_users(srv)
     finally:
         srv.stop()
     check(srv.proc.returncode == 0, "the server stops cleanly after the screens (exit 0)",
@@ -1285,6 +1287,118 @@ def screens_api(srv):
     check(api_error(r, 403, "forbidden"), "a token without stock.write cannot change stock", r)
 
 
+def screens_company(srv):
+    b = Browser(srv)
+    b.login("ada")
+    csrf = b.csrf()
+    r = b.get("/company")
+    check(r.status == 200 and 'name="nip"' in r.text() and 'name="version" value="0"' in r.text(),
+          "the company page offers the set-up form (version 0)", r)
+    form = {"_csrf": csrf, "version": "0", "name": "Kontor Sp. z o.o.", "nip": "526-025-02-75",
+            "street": "ul. Długa 1", "postal_code": "00-001", "city": "Warszawa",
+            "country": "PL", "default_lang": "pl"}
+    r = b.post_form("/company", form)
+    check(r.status == 422 and 'id="f-nip-error"' in r.text(),
+          "a NIP with a wrong check digit: the error at the NIP", r)
+    r = b.post_form("/company", dict(form, nip="526-025-02-74"))
+    check(r.status == 303 and r.header("Location") == "/company", "set the company up", r)
+    r = b.post_form("/company", dict(form, nip="5260250274", city="Kraków"))
+    check(r.status == 409 and 'value="Kraków"' in r.text(),
+          "saving with the old version 0 after the set-up: 409, typed values kept", r)
+    r = b.post_form("/company/accounts", {"_csrf": csrf, "currency": "PLN",
+                                          "iban": "PL61109010140000071219812874",
+                                          "bank_name": "Santander"})
+    check(r.status == 303, "add a PLN bank account", r)
+    r = b.post_form("/company/accounts", {"_csrf": csrf, "currency": "EUR",
+                                          "iban": "PL61109010140000071219812875"})
+    check(r.status == 422 and 'id="f-acct-iban-error"' in r.text(),
+          "an IBAN with a wrong checksum: the error at the IBAN", r)
+    r = b.get("/company")
+    check("PL61109010140000071219812874" in r.text() and "Santander" in r.text(),
+          "the company page lists the account", r)
+    png = png_bytes(8, 8)
+    body, ctype = multipart({"_csrf": csrf}, [("logo", "logo.png", "image/png", png)])
+    r = b.request("POST", "/company/logo", body=body, headers={"Content-Type": ctype})
+    check(r.status == 303, "upload the company logo", r)
+    body, ctype = multipart({"_csrf": csrf}, [("logo", "logo.png", "image/png", b"GIF89a....")])
+    r = b.request("POST", "/company/logo", body=body, headers={"Content-Type": ctype})
+    check(r.status == 422 and 'id="f-logo-logo-error"' in r.text(),
+          "a GIF named logo.png is refused at the logo field", r)
+    r = b.get("/company/logo")
+    check(r.status == 200 and r.body == png and r.header("Content-Type") == "image/png" and
+          r.header("ETag"), "the logo is served with its type and an ETag", r)
+    s = Browser(srv)
+    s.login("sam")
+    check(s.get("/company").status == 403, "sales may not open the company settings: 403")
+    check(s.get("/company/logo").status == 200, "but every logged-in user gets the logo")
+
+
+def screens_users(srv):
+    b = Browser(srv)
+    b.login("ada")
+    csrf = b.csrf()
+    r = b.get("/users")
+    check(r.status == 200 and ">ada<" in r.text() and "admin" in r.text(),
+          "the users page lists the users with their roles", r)
+    r = b.get("/roles")
+    check(r.status == 200 and "customer_buyer" in r.text() and "portal.orders" in r.text(),
+          "the roles page lists roles with their permissions", r)
+    form = {"_csrf": csrf, "kind": "customer", "login": "buyer1", "name": "Kupiec",
+            "customer": "K001", "role": "sales", "password": PASSWORD, "lang": "pl"}
+    r = b.post_form("/users", form)
+    check(r.status == 422 and 'id="f-role-error"' in r.text(),
+          "a customer user with a staff role is refused at the role", r)
+    r = b.post_form("/users", dict(form, role="customer_buyer", customer="NOPE"))
+    check(r.status == 422 and 'id="f-customer-error"' in r.text(),
+          "a customer user of an unknown customer: at the customer", r)
+    r = b.post_form("/users", dict(form, role="customer_buyer", password="short"))
+    check(r.status == 422 and 'id="f-password-error"' in r.text() and PASSWORD not in r.text(),
+          "a weak password: at the password, never echoed", r)
+    r = b.post_form("/users", dict(form, role="customer_buyer", _csrf="x"))
+    check(r.status == 403, "the user form without the CSRF token: 403", r)
+    r = b.post_form("/users", dict(form, role="customer_buyer"))
+    loc = r.header("Location") or ""
+    check(r.status == 303 and re.match(r"^/users/\d+$", loc), "create a customer user", r)
+    r = b.post_form("/users", dict(form, role="customer_buyer"))
+    check(r.status == 409 and 'id="f-login-error"' in r.text(), "a taken login: 409", r)
+    r = b.post_form(loc + "/roles", {"_csrf": csrf, "role": "admin"})
+    check(r.status == 422 and 'id="f-role-role-error"' in r.text(),
+          "granting a staff role to a customer user is refused", r)
+    c = Browser(srv)
+    r = c.login("buyer1")
+    check(r.status == 303 and r.header("Location") == "/account", "the customer user logs in", r)
+    j = c.get("/api/v1/me").json() or {}
+    check(j.get("kind") == "customer" and "portal.orders" in j.get("permissions", []) and
+          not any(p in j.get("permissions", []) for p in ("catalog.read", "admin",
+                                                          "users.manage")),
+          "the customer user has portal permissions only", j)
+    check(c.get("/products").status == 403 and c.get("/users").status == 403,
+          "the customer user gets 403 on staff screens")
+    r = b.post_form(loc + "/active", {"_csrf": csrf, "active": "0"})
+    check(r.status == 303, "disable the customer user", r)
+    r = c.get("/account")
+    check(r.status == 303 and r.header("Location").startswith("/login"),
+          "a disabled user's session has ended", r)
+    r = b.post_form(loc + "/active", {"_csrf": csrf, "active": "1"})
+    r = b.post_form(loc + "/password", {"_csrf": csrf, "password": "Nowe-Haslo-2026"})
+    check(r.status == 303, "set a new password", r)
+    check(Browser(srv).login("buyer1", "Nowe-Haslo-2026").status == 303,
+          "the user logs in with the new password")
+    r = b.get("/users")
+    ada = re.search(r'href="(/users/\d+)">ada<', r.text())
+    r = b.post_form((ada.group(1) if ada else "/users/1") + "/active",
+                    {"_csrf": csrf, "active": "0"})
+    check(r.status == 422 and b.get("/account").status == 200,
+          "an administrator cannot disable their own account", r)
+    r = b.post_form("/users", {"_csrf": csrf, "kind": "staff", "login": "mag2", "name": "Magazyn",
+                               "role": "warehouse", "password": PASSWORD})
+    check(r.status == 303, "create a staff user with the warehouse role", r)
+    check(b.get("/users/999999").status == 404, "an unknown user: 404")
+    s = Browser(srv)
+    s.login("sam")
+    check(s.get("/users").status == 403, "sales may not manage users: 403")
+
+
 # --- the permission matrix ------------------------------------------------------
 
 # How to exercise each route: (method, pattern) -> (path to request, body or
@@ -1376,6 +1490,21 @@ ROUTE_CALLS = {
     ("GET", "/api/v1/pricelists/{code}/items"): ("/api/v1/pricelists/NOPE/items", None),
     ("PUT", "/api/v1/pricelists/{code}/items"): ("/api/v1/pricelists/NOPE/items",
                                                  {"product": "X", "price": "1"}),
+    ("GET", "/company"): ("/company", None),
+    ("POST", "/company"): ("/company", {"version": "0", "name": "M", "nip": "1"}),
+    ("POST", "/company/accounts"): ("/company/accounts", {"currency": "PLN", "iban": "x"}),
+    ("POST", "/company/accounts/{id}/delete"): ("/company/accounts/999/delete", {}),
+    ("POST", "/company/logo"): ("/company/logo", {}),
+    ("GET", "/company/logo"): ("/company/logo", None),
+    ("GET", "/users"): ("/users", None),
+    ("GET", "/users/new"): ("/users/new", None),
+    ("POST", "/users"): ("/users", {"kind": "staff", "login": "mx", "name": "M",
+                                    "role": "sales", "password": "short"}),
+    ("GET", "/users/{id}"): ("/users/999999", None),
+    ("POST", "/users/{id}/roles"): ("/users/999999/roles", {"role": "sales"}),
+    ("POST", "/users/{id}/active"): ("/users/999999/active", {"active": "0"}),
+    ("POST", "/users/{id}/password"): ("/users/999999/password", {"password": "x"}),
+    ("GET", "/roles"): ("/roles", None),
 }
 
 
