@@ -36,9 +36,15 @@ static const char *decimal(struct kt_arena *a, int64_t v, int decimals, int min_
     for (int i = 0; i < decimals; i++)
         scale *= 10;
     char frac[24] = "";
-    if (decimals > 0) {
-        snprintf(frac, sizeof frac, ".%0*llu", decimals, (unsigned long long)(m % scale));
-        size_t n = strlen(frac);
+    if (decimals > 0 && decimals < (int)sizeof frac - 1) {
+        uint64_t f = m % scale;
+        frac[0] = '.';
+        for (int i = decimals; i > 0; i--) {
+            frac[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        frac[decimals + 1] = '\0';
+        size_t n = (size_t)decimals + 1;
         while (n > (size_t)min_decimals + 1 && frac[n - 1] == '0')
             frac[--n] = '\0';
         if (n == 1)

@@ -54,24 +54,18 @@ int web_form_init(struct web_req *req, struct web_form *f, const struct web_form
                   size_t n, const char *prefix, const char *action)
 {
     memset(f, 0, sizeof *f);
+    f->req = req;
     f->fields = fields;
     f->n = n;
     f->prefix = prefix ? prefix : "";
     f->action = action;
     f->value = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *f->value);
     f->error = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *f->error);
-    f->options = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *f->options);
-    if (!f->value || !f->error || !f->options)
+    f->first = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *f->first);
+    f->last = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *f->last);
+    if (!f->value || !f->error || !f->first || !f->last)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
     return 0;
-}
-
-void web_form_release(struct web_form *f)
-{
-    for (size_t i = 0; f->options && i < f->n; i++) {
-        json_decref(f->options[i]);
-        f->options[i] = NULL;
-    }
 }
 
 static long find(const struct web_form *f, const char *name)
@@ -108,10 +102,24 @@ void web_form_option(struct web_form *f, const char *name, const char *value, co
     long i = find(f, name);
     if (i < 0)
         return;
-    if (!f->options[i])
-        f->options[i] = json_array();
-    json_array_append_new(f->options[i],
-                          json_pack("{s:s, s:s}", "value", value, "label", label ? label : value));
+    struct web_form_option *o = kt_arena_zalloc(f->req->arena, sizeof *o);
+    if (!o)
+        return;
+    o->value = kt_arena_strdup(f->req->arena, value);
+    o->label = kt_arena_strdup(f->req->arena, label ? label : value);
+    if (!o->value || !o->label)
+        return;
+    if (f->last[i])
+        f->last[i]->next = o;
+    else
+        f->first[i] = o;
+    f->last[i] = o;
+}
+
+int web_form_has_options(const struct web_form *f, const char *name)
+{
+    long i = find(f, name);
+    return i >= 0 && f->first[i] != NULL;
 }
 
 size_t web_form_from_request(struct web_req *req, struct web_form *f)
@@ -180,14 +188,11 @@ json_t *web_form_json(struct web_req *req, struct web_form *f)
         if (strcmp(h, hint) != 0)
             json_object_set_new(o, "hint", json_string(h));
         if (d->kind == WEB_FK_SELECT) {
-            json_t *opts = f->options[i] ? f->options[i] : json_array();
-            f->options[i] = NULL;
-            size_t k;
-            json_t *opt;
-            json_array_foreach(opts, k, opt) {
-                const char *ov = json_string_value(json_object_get(opt, "value"));
-                json_object_set_new(opt, "selected", json_boolean(ov && strcmp(ov, v) == 0));
-            }
+            json_t *opts = json_array();
+            for (const struct web_form_option *c = f->first[i]; opts && c; c = c->next)
+                json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", c->value,
+                                                      "label", c->label, "selected",
+                                                      strcmp(c->value, v) == 0));
             json_object_set_new(o, "options", opts);
             json_object_set_new(o, "select", json_true());
         }
@@ -196,7 +201,6 @@ json_t *web_form_json(struct web_req *req, struct web_form *f)
             json_array_append_new(errors, json_pack("{s:s, s:s}", "id", id ? id : d->name,
                                                     "message", f->error[i]));
     }
-    web_form_release(f);
     json_t *out = json_pack("{s:s, s:o*, s:o*, s:b, s:s?}", "action", f->action ? f->action : "",
                             "fields", fields, "errors", errors, "has_errors",
                             web_form_has_errors(f), "problem", f->problem);

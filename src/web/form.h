@@ -12,8 +12,8 @@
  * (a customer with its address, contact and bank account forms) never
  * share an id.
  *
- * Memory: everything is allocated from req->arena; JSON option lists are
- * owned by the form until web_form_json hands them over.
+ * Memory: everything, choices included, is allocated from req->arena, so
+ * a handler may drop a form at any point without releasing anything.
  */
 #ifndef KT_WEB_FORM_H
 #define KT_WEB_FORM_H
@@ -42,30 +42,39 @@ struct web_form_field {
     int required;
 };
 
+/* One choice of a select field (a list in the arena). */
+struct web_form_option {
+    const char *value;
+    const char *label;
+    struct web_form_option *next;
+};
+
 struct web_form {
+    struct web_req *req;
     const struct web_form_field *fields;
     size_t n;
     const char *prefix; /* for ids; "" by default */
     const char *action; /* where the form posts */
     const char **value;
     const char **error;
-    json_t **options;
+    struct web_form_option **first, **last; /* choices per field */
     const char *problem; /* an error that belongs to no field */
 };
 
 /* Sets up f for fields[0..n) posting to action. KT_ENOMEM. */
 int web_form_init(struct web_req *req, struct web_form *f, const struct web_form_field *fields,
                   size_t n, const char *prefix, const char *action);
-void web_form_release(struct web_form *f);
 
 /* The value shown in field name (copied into the arena; NULL = ""). */
 void web_form_set(struct web_req *req, struct web_form *f, const char *name, const char *value);
 void web_form_setf(struct web_req *req, struct web_form *f, const char *name, const char *fmt,
                    ...) __attribute__((format(printf, 4, 5)));
 
-/* Adds a choice to a select field; selected when value equals the field's
- * value at render time. */
+/* Adds a choice to a select field (strings copied); selected when value
+ * equals the field's value at render time. */
 void web_form_option(struct web_form *f, const char *name, const char *value, const char *label);
+/* 1 when select field name has choices already. */
+int web_form_has_options(const struct web_form *f, const char *name);
 
 /* Takes what the user typed into every field, and the router's validation
  * messages next to them. Returns the number of fields with an error. */
@@ -79,7 +88,7 @@ int web_form_error(struct web_form *f, const char *name, const char *msg);
 int web_form_has_errors(const struct web_form *f);
 
 /* {"action", "fields": [...], "errors": [{"id", "message"}], "has_errors",
- * "problem"}: the form for a template. Takes the option lists. */
+ * "problem"}: the form for a template. */
 json_t *web_form_json(struct web_req *req, struct web_form *f);
 
 /* The UI text of key in the request's language. */

@@ -151,20 +151,15 @@ static int show(struct web_req *req, struct web_resp *resp, struct company_forms
     }
     if (!f.account) {
         f.account = &fa;
-        if ((rc = account_form(req, &fa)) != 0) {
-            web_form_release(f.company);
+        if ((rc = account_form(req, &fa)) != 0)
             return rc;
-        }
         web_form_set(req, &fa, "currency", "PLN");
     }
     if (!f.logo) {
         f.logo = &fl;
         if ((rc = web_form_init(req, &fl, logo_fields, NF(logo_fields), "logo-",
-                                "/company/logo")) != 0) {
-            web_form_release(f.company);
-            web_form_release(f.account);
+                                "/company/logo")) != 0)
             return rc;
-        }
     }
     json_t *ja = json_array();
     for (size_t i = 0; ja && i < na; i++)

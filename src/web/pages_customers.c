@@ -381,7 +381,7 @@ static int build_forms(struct web_req *req, const struct parties_customer *c,
         if (rc == 0)
             web_form_set(req, in->address, "country", c->country);
     }
-    if (rc == 0 && in->address->options[5] == NULL)
+    if (rc == 0 && !web_form_has_options(in->address, "country"))
         country_options(req, in->address, "country");
     if (rc == 0 && !in->contact) {
         in->contact = &mem[1];
@@ -400,13 +400,13 @@ static int build_forms(struct web_req *req, const struct parties_customer *c,
         if (rc == 0)
             web_form_set(req, in->cprice, "currency", c->currency);
     }
-    if (rc == 0 && in->cprice->options[2] == NULL)
+    if (rc == 0 && !web_form_has_options(in->cprice, "currency"))
         currency_options(in->cprice, "currency");
     if (rc == 0 && !in->terms) {
         in->terms = &mem[4];
         rc = sub_form(req, in->terms, terms_fields, NF(terms_fields), "terms-", c->code, "/terms");
     }
-    if (rc == 0 && in->terms->options[0] == NULL) {
+    if (rc == 0 && !web_form_has_options(in->terms, "price_list")) {
         web_form_option(in->terms, "price_list", "", web_t(req, "terms.default_list"));
         for (size_t i = 0; i < nl; i++)
             web_form_option(in->terms, "price_list", lists[i].code,
@@ -573,12 +573,6 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
     rc = web_page_render(req, resp, "customers/show", page);
     page = NULL;
 out:
-    if (forms->address)
-        web_form_release(forms->address);
-    if (forms->cprice)
-        web_form_release(forms->cprice);
-    if (forms->terms)
-        web_form_release(forms->terms);
     json_decref(page);
     free(cps);
     free(lists);

@@ -298,18 +298,14 @@ static int show(struct web_req *req, struct web_resp *resp, int64_t id, struct w
                            user_href(req, id, "/roles"));
         if (rc == 0)
             rc = role_options(req, st, &rf, 1, u.kind);
-        if (rc != 0) {
-            web_form_release(&rf);
+        if (rc != 0)
             return rc;
-        }
     }
     if (!pw_in) {
         pw_in = &pf;
         if ((rc = web_form_init(req, &pf, password_fields, NF(password_fields), "pw-",
-                                user_href(req, id, "/password"))) != 0) {
-            web_form_release(role_in);
+                                user_href(req, id, "/password"))) != 0)
             return rc;
-        }
     }
     json_t *roles = json_array();
     for (size_t i = 0; roles && i < n; i++)

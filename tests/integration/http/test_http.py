@@ -295,6 +295,57 @@ def cli_ok(srv, *args):
     return out
 
 
+def html_problems(html):
+    """What the browser tests would flag in a page: duplicate ids, form
+    controls without a label, images without alt, headings that skip a
+    level, missing landmarks."""
+    from html.parser import HTMLParser
+
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids, self.fors, self.controls, self.problems = {}, set(), [], []
+            self.headings, self.tags, self.label_depth = [], set(), 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            self.tags.add(tag)
+            if "id" in a:
+                self.ids[a["id"]] = self.ids.get(a["id"], 0) + 1
+            if tag == "label":
+                self.label_depth += 1
+                if a.get("for"):
+                    self.fors.add(a["for"])
+            if tag in ("input", "select", "textarea") and a.get("type") not in (
+                    "hidden", "submit", "button"):
+                self.controls.append((a.get("id"), a.get("name"), self.label_depth > 0 or
+                                      "aria-label" in a))
+            if tag == "img" and "alt" not in a:
+                self.problems.append(f"img without alt: {a.get('src')}")
+            if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+                self.headings.append(int(tag[1]))
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self.label_depth -= 1
+
+    p = P()
+    p.feed(html)
+    out = list(p.problems)
+    out += [f"duplicate id {k}" for k, n in p.ids.items() if n > 1]
+    out += [f"control {name} without a label" for cid, name, wrapped in p.controls
+            if not wrapped and cid not in p.fors]
+    last = 0
+    for h in p.headings:
+        if h > last + 1:
+            out.append(f"heading h{h} after h{last}")
+        last = h
+    if p.headings.count(1) != 1:
+        out.append(f"{p.headings.count(1)} h1 headings")
+    out += [f"no <{t}>" for t in ("header", "nav", "main") if t not in p.tags]
+    return out
+
+
 SEC_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                "script-src 'self'; frame-ancestors 'none'",
@@ -859,6 +910,7 @@ def group_screens(tmp):
         screens_api(srv)
         screens_company(srv)
         screens_users(srv)
+        screens_html(srv)
     finally:
         srv.stop()
     check(srv.proc.returncode == 0, "the server stops cleanly after the screens (exit 0)",
@@ -1397,6 +1449,31 @@ def screens_users(srv):
     s = Browser(srv)
     s.login("sam")
     check(s.get("/users").status == 403, "sales may not manage users: 403")
+
+
+def screens_html(srv):
+    b = Browser(srv)
+    b.login("ada")
+    pages = ["/dashboard", "/products", "/products/P-001", "/products/new",
+             "/products/P-001/edit", "/customers", "/customers/K001", "/customers/K200",
+             "/customers/new", "/customers/K001/edit", "/pricelists", "/pricelists/HURT",
+             "/pricelists/new", "/company", "/users", "/users/new", "/roles", "/account"]
+    uid = re.search(r'href="(/users/\d+)">buyer1<', b.get("/users").text())
+    if uid:
+        pages.append(uid.group(1))
+    for lang in ("pl", "en"):
+        b.get("/lang/" + lang)
+        for path in pages:
+            r = b.get(path)
+            probs = html_problems(r.text()) if r.status == 200 else [f"status {r.status}"]
+            check(not probs, f"{path} ({lang}): unique ids, labelled controls, alt texts, "
+                  "headings in order, landmarks", probs)
+    # a form that failed validation is checked too
+    csrf = b.csrf()
+    r = b.post_form("/products/P-001/stock", {"_csrf": csrf, "op": "set", "warehouse": "MAG1",
+                                               "qty": "x"})
+    check(r.status == 422 and not html_problems(r.text()), "a page with form errors is sound too",
+          html_problems(r.text()))
 
 
 # --- the permission matrix ------------------------------------------------------
