@@ -484,6 +484,129 @@ export async function runScenarios({ tap, browser, base, artifacts, staff, buyer
     expect(await section('contacts').locator('table').count() === 0, 'the contact is still listed');
   });
 
+  await scenario('price lists: create one in EUR; an unknown product is refused next to the ' +
+                 'field, the edited product is listed with its price in euros', desk, async () => {
+    const { page } = desk;
+    expect(chosen, 'no product was opened by an earlier scenario');
+    await page.goto('/pricelists');
+    await page.locator('table.table tbody tr').first().waitFor();
+    await desk.check('price lists');
+    await Promise.all([page.waitForURL('**/pricelists/new'),
+                       page.locator('a[href="/pricelists/new"]').click()]);
+    const form = page.locator('main form.form');
+    await form.locator('[name="code"]').waitFor();
+    await desk.check('new price list form');
+    await form.locator('[name="code"]').fill('E2E-EUR');
+    await form.locator('[name="name"]').fill('Eksport strefa euro');
+    await form.locator('[name="currency"]').selectOption('EUR');
+    await form.locator('[name="basis"]').selectOption('net');
+    let status = await post(page, form);
+    expect(status === 303 || status === 302, `creating the price list answered ${status}`);
+    await page.waitForURL('**/pricelists/E2E-EUR');
+    await page.locator('.flash-success').waitFor();
+    await desk.check('price list without items');
+
+    const item = page.locator('main form.form');
+    await item.locator('[name="product"]').fill('E2E-NO-SUCH-PRODUCT');
+    await item.locator('[name="price"]').fill('12,50');
+    status = await post(page, item);
+    expect(status === 422 || status === 404, `an unknown product answered ${status}`);
+    expect(await item.locator('[name="product"]').getAttribute('aria-invalid') === 'true',
+           'the product field is not marked invalid');
+    await desk.check('price list with a refused item', status);
+
+    await item.locator('[name="product"]').fill(chosen);
+    status = await post(page, item);
+    expect(status === 303 || status === 302, `adding the item answered ${status}`);
+    const rows = await page.locator('table.table tbody tr').allInnerTexts();
+    expect(rows.length === 1 && rows[0].includes(chosen) && rows[0].includes('12,50') &&
+           rows[0].includes('€'), `the items are ${JSON.stringify(rows)}`);
+    await desk.check('price list with an item');
+  });
+
+  await scenario('company settings: the details are saved, a logo is uploaded and shown', desk,
+                 async () => {
+    const { page } = desk;
+    await page.goto('/company');
+    const details = page.locator('section[aria-labelledby="company-heading"] form.form');
+    await details.locator('[name="city"]').waitFor();
+    await desk.check('company settings');
+    await details.locator('[name="city"]').fill('Żyrardów');
+    let status = await post(page, details);
+    expect(status === 303 || status === 302, `saving the company answered ${status}`);
+    await page.locator('.flash-success').waitFor();
+    expect(await details.locator('[name="city"]').inputValue() === 'Żyrardów',
+           'the city was not saved');
+
+    const logo = page.locator('section#logo form.upload-form');
+    await logo.locator('input[type="file"]').setInputFiles(
+      { name: 'logo.png', mimeType: 'image/png', buffer: png(120, 40, [30, 90, 170], [250, 250, 250]) });
+    status = await post(page, logo);
+    expect(status === 303 || status === 302, `uploading the logo answered ${status}`);
+    const img = page.locator('section#logo img.company-logo');
+    await img.waitFor();
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    await desk.check('company settings with a logo');
+  });
+
+  const CLERK = { login: 'e2e-magazyn', name: 'Jan Magazynier', password: 'e2e-magazyn-pass-7' };
+  const clerk = await open('en-GB');
+  await scenario('users: an administrator creates a warehouse user, who can read products but ' +
+                 'not edit them; once disabled, the user is logged out and cannot log in', desk,
+                 async () => {
+    const { page } = desk;
+    await page.goto('/users');
+    await page.locator('table.table tbody tr').first().waitFor();
+    await desk.check('users');
+    await page.goto('/roles');
+    await page.locator('h1').waitFor();
+    await desk.check('roles');
+    await page.goto('/users/new');
+    const form = page.locator('main form.form');
+    await form.locator('[name="login"]').waitFor();
+    await desk.check('new user form');
+    await form.locator('[name="kind"]').selectOption('staff');
+    await form.locator('[name="login"]').fill(CLERK.login);
+    await form.locator('[name="name"]').fill(CLERK.name);
+    await form.locator('[name="role"]').selectOption('warehouse');
+    await form.locator('[name="password"]').fill(CLERK.password);
+    let status = await post(page, form);
+    expect(status === 303 || status === 302, `creating the user answered ${status}`);
+    await page.waitForURL(/\/users\/\d+$/);
+    await page.locator('.flash-success').waitFor();
+    await page.locator('h1').filter({ hasText: CLERK.login }).waitFor();
+    await desk.check('user');
+    const userPage = page.url();
+
+    const other = clerk.page;
+    await other.goto('/login');
+    const resp = await submitLogin(other, CLERK.login, CLERK.password);
+    expect(resp.status() === 303 || resp.status() === 302, `the new user's login answered ${resp.status()}`);
+    const list = await other.goto('/products');
+    expect(list.status() === 200, `/products answered ${list.status()} for the warehouse user`);
+    const edit = await other.goto(`/products/${PRODUCTS[0]}/edit`);
+    expect(edit.status() === 403, `the edit form answered ${edit.status()} without catalog.write`);
+    await clerk.check('403 page for a warehouse user', 403);
+
+    await page.goto(userPage);
+    let asked = null;
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    status = await post(page, page.locator('form[action$="/active"]'));
+    expect(asked, 'disabling a user did not ask for a confirmation');
+    expect(status === 303 || status === 302, `disabling answered ${status}`);
+    await page.locator('.badge-danger').first().waitFor();
+
+    await other.goto('/products');
+    expect(new URL(other.url()).pathname === '/login', `the disabled user still sees ${other.url()}`);
+    const refused = await submitLogin(other, CLERK.login, CLERK.password);
+    expect(refused.status() >= 400 && refused.status() < 500,
+           `the disabled user's login answered ${refused.status()}`);
+    await other.locator('.error-summary').waitFor();
+    expect(!(await sessionCookie(clerk.context)), 'the disabled user got a session');
+    await clerk.check('login of a disabled user', refused.status());
+  });
+  await clerk.context.close();
+
   await scenario('logging out ends the session; the back office asks for a login again', desk,
                  async () => {
     const { page } = desk;
