@@ -50,8 +50,8 @@ static const char *decimal(struct kt_arena *a, int64_t v, int decimals, int min_
         if (n == 1)
             frac[0] = '\0';
     }
-    const char *s = kt_arena_printf(a, "%s%llu%s", v < 0 ? "-" : "",
-                                    (unsigned long long)(m / scale), frac);
+    const char *s =
+        kt_arena_printf(a, "%s%llu%s", v < 0 ? "-" : "", (unsigned long long)(m / scale), frac);
     return s ? s : "";
 }
 
@@ -77,7 +77,8 @@ static json_t *item_json(struct web_req *req, struct store *st, const struct pri
     if (o) {
         json_object_set_new(o, "valid_from",
                             it->valid_from[0] ? json_string(it->valid_from) : json_null());
-        json_object_set_new(o, "valid_to", it->valid_to[0] ? json_string(it->valid_to) : json_null());
+        json_object_set_new(o, "valid_to",
+                            it->valid_to[0] ? json_string(it->valid_to) : json_null());
     }
     return o;
 }
@@ -123,8 +124,8 @@ int web_api_pricelist_create(struct web_req *req, struct web_resp *resp)
     kt_strlcpy(pl.name, web_text(req, "name"), sizeof pl.name);
     kt_strlcpy(pl.currency, web_text(req, "currency"), sizeof pl.currency);
     const struct web_value *basis = web_req_value(req, "basis");
-    pl.basis = basis->present && strcmp(basis->text, "gross") == 0 ? PRICE_BASIS_GROSS
-                                                                   : PRICE_BASIS_NET;
+    pl.basis =
+        basis->present && strcmp(basis->text, "gross") == 0 ? PRICE_BASIS_GROSS : PRICE_BASIS_NET;
     pl.is_default = (int)web_req_value(req, "is_default")->num;
     pl.active = 1;
     int rc = web_req_db(req, &st, &req->err);
@@ -141,8 +142,8 @@ int web_api_pricelist_create(struct web_req *req, struct web_resp *resp)
     /* making it the default may have changed another list: read it back */
     if ((rc = price_list_get_id(st, pl.id, &pl, &req->err)) != 0)
         return rc;
-    const char *loc = kt_arena_printf(req->arena, "/api/v1/pricelists/%s",
-                                      web_url_enc(req, pl.code));
+    const char *loc =
+        kt_arena_printf(req->arena, "/api/v1/pricelists/%s", web_url_enc(req, pl.code));
     if (!loc || web_resp_header(req, resp, "Location", loc) != 0)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
     return web_resp_json(req, resp, 201, list_json(&pl));
@@ -162,8 +163,7 @@ int web_api_pricelist_items(struct web_req *req, struct web_resp *resp)
         rc = price_list_get(st, web_text(req, "code"), &pl, &req->err);
     if (rc == 0 && web_req_value(req, "product")->present) {
         struct catalog_product p;
-        rc = catalog_product_get_by_code(st, web_text(req, "product"), req->arena, &p,
-                                         &req->err);
+        rc = catalog_product_get_by_code(st, web_text(req, "product"), req->arena, &p, &req->err);
         if (rc == KT_ENOTFOUND)
             return web_fail(req, rc, 404, "not_found", "product", "%s", req->err.msg);
         product_id = p.id;
@@ -226,8 +226,7 @@ int web_api_pricelist_item_put(struct web_req *req, struct web_resp *resp)
 
 /* ---- stock ------------------------------------------------------------------------------ */
 
-static json_t *result_json(struct web_req *req, const char *warehouse,
-                           const struct stock_result *r)
+static json_t *result_json(struct web_req *req, const char *warehouse, const struct stock_result *r)
 {
     return json_pack("{s:s, s:I, s:s, s:s, s:s}", "warehouse", warehouse, "ledger_id",
                      (json_int_t)r->ledger_id, "delta", decimal(req->arena, r->delta, 3, 0),
@@ -301,9 +300,9 @@ int web_api_stock_change(struct web_req *req, struct web_resp *resp)
     json_array_append_new(changes, result_json(req, from.code, &r1));
     if (move)
         json_array_append_new(changes, result_json(req, to.code, &r2));
-    return web_resp_json(req, resp, 200,
-                         json_pack("{s:s, s:s, s:o*}", "product", p.code, "op", op, "changes",
-                                   changes));
+    return web_resp_json(
+        req, resp, 200,
+        json_pack("{s:s, s:s, s:o*}", "product", p.code, "op", op, "changes", changes));
 }
 
 int web_api_stock_ledger(struct web_req *req, struct web_resp *resp)
@@ -336,16 +335,17 @@ int web_api_stock_ledger(struct web_req *req, struct web_resp *resp)
     for (size_t i = 0; items && i < n; i++) {
         char at[KT_TIME_ISO_SIZE];
         kt_time_format_utc(e[i].at / 1000, at);
-        json_t *o = json_pack(
-            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e[i].id, "at", at,
-            "warehouse", e[i].warehouse_code, "delta", decimal(req->arena, e[i].delta, 3, 0),
-            "reserved_delta", decimal(req->arena, e[i].reserved_delta, 3, 0), "reason",
-            stock_reason_name(e[i].reason), "on_hand",
-            decimal(req->arena, e[i].resulting_on_hand, 3, 0), "reserved",
-            decimal(req->arena, e[i].resulting_reserved, 3, 0));
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e[i].id,
+                              "at", at, "warehouse", e[i].warehouse_code, "delta",
+                              decimal(req->arena, e[i].delta, 3, 0), "reserved_delta",
+                              decimal(req->arena, e[i].reserved_delta, 3, 0), "reason",
+                              stock_reason_name(e[i].reason), "on_hand",
+                              decimal(req->arena, e[i].resulting_on_hand, 3, 0), "reserved",
+                              decimal(req->arena, e[i].resulting_reserved, 3, 0));
         if (!o)
             continue;
-        json_object_set_new(o, "doc_ref", e[i].doc_ref[0] ? json_string(e[i].doc_ref) : json_null());
+        json_object_set_new(o, "doc_ref",
+                            e[i].doc_ref[0] ? json_string(e[i].doc_ref) : json_null());
         json_object_set_new(o, "user", e[i].user[0] ? json_string(e[i].user) : json_null());
         json_array_append_new(items, o);
     }

@@ -83,8 +83,7 @@ void web_form_set(struct web_req *req, struct web_form *f, const char *name, con
         f->value[i] = value ? kt_arena_strdup(req->arena, value) : NULL;
 }
 
-void web_form_setf(struct web_req *req, struct web_form *f, const char *name, const char *fmt,
-                   ...)
+void web_form_setf(struct web_req *req, struct web_form *f, const char *name, const char *fmt, ...)
 {
     long i = find(f, name);
     if (i < 0)
@@ -178,11 +177,10 @@ json_t *web_form_json(struct web_req *req, struct web_form *f)
             "{s:s, s:s, s:s, s:s, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "name",
             d->name, "id", id ? id : d->name, "label", web_t(req, d->label), "value", v, "error",
             f->error[i], "required", d->required, "text",
-            d->kind == WEB_FK_TEXT || d->kind == WEB_FK_NUMBER, "decimal",
-            d->kind == WEB_FK_NUMBER, "textarea", d->kind == WEB_FK_TEXTAREA, "checkbox",
-            d->kind == WEB_FK_CHECKBOX, "checked", d->kind == WEB_FK_CHECKBOX && *v, "password",
-            d->kind == WEB_FK_PASSWORD, "file", d->kind == WEB_FK_FILE, "date",
-            d->kind == WEB_FK_DATE);
+            d->kind == WEB_FK_TEXT || d->kind == WEB_FK_NUMBER, "decimal", d->kind == WEB_FK_NUMBER,
+            "textarea", d->kind == WEB_FK_TEXTAREA, "checkbox", d->kind == WEB_FK_CHECKBOX,
+            "checked", d->kind == WEB_FK_CHECKBOX && *v, "password", d->kind == WEB_FK_PASSWORD,
+            "file", d->kind == WEB_FK_FILE, "date", d->kind == WEB_FK_DATE);
         if (!o)
             continue;
         if (strcmp(h, hint) != 0)
@@ -190,16 +188,16 @@ json_t *web_form_json(struct web_req *req, struct web_form *f)
         if (d->kind == WEB_FK_SELECT) {
             json_t *opts = json_array();
             for (const struct web_form_option *c = f->first[i]; opts && c; c = c->next)
-                json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", c->value,
-                                                      "label", c->label, "selected",
-                                                      strcmp(c->value, v) == 0));
+                json_array_append_new(opts,
+                                      json_pack("{s:s, s:s, s:b}", "value", c->value, "label",
+                                                c->label, "selected", strcmp(c->value, v) == 0));
             json_object_set_new(o, "options", opts);
             json_object_set_new(o, "select", json_true());
         }
         json_array_append_new(fields, o);
         if (f->error[i])
-            json_array_append_new(errors, json_pack("{s:s, s:s}", "id", id ? id : d->name,
-                                                    "message", f->error[i]));
+            json_array_append_new(
+                errors, json_pack("{s:s, s:s}", "id", id ? id : d->name, "message", f->error[i]));
     }
     json_t *out = json_pack("{s:s, s:o*, s:o*, s:b, s:s?}", "action", f->action ? f->action : "",
                             "fields", fields, "errors", errors, "has_errors",

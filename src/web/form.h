@@ -58,7 +58,7 @@ struct web_form {
     const char **value;
     const char **error;
     struct web_form_option **first, **last; /* choices per field */
-    const char *problem; /* an error that belongs to no field */
+    const char *problem;                    /* an error that belongs to no field */
 };
 
 /* Sets up f for fields[0..n) posting to action. KT_ENOMEM. */
@@ -67,8 +67,8 @@ int web_form_init(struct web_req *req, struct web_form *f, const struct web_form
 
 /* The value shown in field name (copied into the arena; NULL = ""). */
 void web_form_set(struct web_req *req, struct web_form *f, const char *name, const char *value);
-void web_form_setf(struct web_req *req, struct web_form *f, const char *name, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
+void web_form_setf(struct web_req *req, struct web_form *f, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Adds a choice to a select field (strings copied); selected when value
  * equals the field's value at render time. */

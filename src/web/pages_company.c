@@ -51,8 +51,8 @@ static const struct web_form_field logo_fields[] = {
     {"logo", "company.logo_file", WEB_FK_FILE, 1},
 };
 
-static const char *const currencies[] = {"PLN", "EUR", "USD", "GBP", "CHF", "CZK",
-                                         "SEK", "NOK", "DKK", "HUF"};
+static const char *const currencies[] = {"PLN", "EUR", "USD", "GBP", "CHF",
+                                         "CZK", "SEK", "NOK", "DKK", "HUF"};
 
 struct company_forms {
     struct web_form *company, *account, *logo;
@@ -70,9 +70,9 @@ static int company_form(struct web_req *req, struct store *st, struct web_form *
         return rc;
     for (size_t i = 0; i < parties_country_count(); i++) {
         const struct parties_country *c = parties_country_at(i);
-        web_form_option(f, "country", c->code,
-                        kt_arena_printf(req->arena, "%s (%s)", parties_country_name(c, req->lang),
-                                        c->code));
+        web_form_option(
+            f, "country", c->code,
+            kt_arena_printf(req->arena, "%s (%s)", parties_country_name(c, req->lang), c->code));
     }
     struct stock_warehouse *wh = NULL;
     size_t nwh = 0;
@@ -94,8 +94,8 @@ static int company_form(struct web_req *req, struct store *st, struct web_form *
 
 static int account_form(struct web_req *req, struct web_form *f)
 {
-    int rc = web_form_init(req, f, account_fields, NF(account_fields), "acct-",
-                           "/company/accounts");
+    int rc =
+        web_form_init(req, f, account_fields, NF(account_fields), "acct-", "/company/accounts");
     if (rc != 0)
         return rc;
     for (size_t i = 0; i < NF(currencies); i++)
@@ -164,9 +164,9 @@ static int show(struct web_req *req, struct web_resp *resp, struct company_forms
     json_t *ja = json_array();
     for (size_t i = 0; ja && i < na; i++)
         json_array_append_new(
-            ja, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "currency", accts[i].currency,
-                          "iban", accts[i].iban, "bank_name", accts[i].bank_name, "swift",
-                          accts[i].swift, "is_default", accts[i].is_default, "delete_href",
+            ja, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "currency", accts[i].currency, "iban",
+                          accts[i].iban, "bank_name", accts[i].bank_name, "swift", accts[i].swift,
+                          "is_default", accts[i].is_default, "delete_href",
                           kt_arena_printf(req->arena, "/company/accounts/%lld/delete",
                                           (long long)accts[i].id)));
     /* the version is text: 0 (not set up yet) must still reach the form */
@@ -180,9 +180,9 @@ static int show(struct web_req *req, struct web_resp *resp, struct company_forms
     if (!page)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
     if (c.logo_blob[0])
-        json_object_set_new(page, "logo",
-                            json_string(kt_arena_printf(req->arena, "/company/logo?v=%s",
-                                                        c.logo_blob)));
+        json_object_set_new(
+            page, "logo",
+            json_string(kt_arena_printf(req->arena, "/company/logo?v=%s", c.logo_blob)));
     return web_page_render(req, resp, "company", page);
 }
 
@@ -197,11 +197,16 @@ static const char *company_field(const char *msg)
     static const struct {
         const char *words, *field;
     } map[] = {
-        {"NIP", "nip"},         {"REGON", "regon"},
-        {"postal", "postal_code"}, {"street", "street"},
-        {"city", "city"},       {"country", "country"},
-        {"warehouse", "default_warehouse"}, {"language", "default_lang"},
-        {"e-mail", "email_from_address"}, {"name", "name"},
+        {"NIP", "nip"},
+        {"REGON", "regon"},
+        {"postal", "postal_code"},
+        {"street", "street"},
+        {"city", "city"},
+        {"country", "country"},
+        {"warehouse", "default_warehouse"},
+        {"language", "default_lang"},
+        {"e-mail", "email_from_address"},
+        {"name", "name"},
     };
     for (size_t i = 0; i < NF(map); i++)
         if (strstr(msg, map[i].words))
@@ -293,9 +298,9 @@ int web_page_company_account_add(struct web_req *req, struct web_resp *resp)
         const char *msg = kt_arena_strdup(req->arena, err.msg);
         web_form_error(&f,
                        strstr(msg, "SWIFT") || strstr(msg, "BIC") ? "swift"
-                       : strstr(msg, "currency")                   ? "currency"
-                       : rc == KT_ENOTFOUND                        ? NULL
-                                                                   : "iban",
+                       : strstr(msg, "currency")                  ? "currency"
+                       : rc == KT_ENOTFOUND                       ? NULL
+                                                                  : "iban",
                        msg);
         resp->status = rc == KT_EEXIST ? 409 : 422;
     } else {

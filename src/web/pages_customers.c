@@ -86,8 +86,8 @@ static const struct web_form_field terms_fields[] = {
 };
 
 /* The currencies offered in the forms (all in base/money.h's table). */
-static const char *const currencies[] = {"PLN", "EUR", "USD", "GBP", "CHF", "CZK",
-                                         "SEK", "NOK", "DKK", "HUF"};
+static const char *const currencies[] = {"PLN", "EUR", "USD", "GBP", "CHF",
+                                         "CZK", "SEK", "NOK", "DKK", "HUF"};
 
 /* The forms of a customer's page; NULL members are built fresh. */
 struct customer_forms {
@@ -123,9 +123,9 @@ static void country_options(struct web_req *req, struct web_form *f, const char 
 {
     for (size_t i = 0; i < parties_country_count(); i++) {
         const struct parties_country *c = parties_country_at(i);
-        web_form_option(f, field, c->code,
-                        kt_arena_printf(req->arena, "%s (%s)",
-                                        parties_country_name(c, req->lang), c->code));
+        web_form_option(
+            f, field, c->code,
+            kt_arena_printf(req->arena, "%s (%s)", parties_country_name(c, req->lang), c->code));
     }
 }
 
@@ -159,16 +159,16 @@ int web_page_customers(struct web_req *req, struct web_resp *resp)
     json_t *rows = json_array();
     for (size_t i = 0; rows && i < n; i++) {
         const struct parties_country *c = parties_country_find(cs[i].country);
-        json_array_append_new(
-            rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "code", cs[i].code, "href",
-                            customer_href(req, cs[i].code, ""), "name", cs[i].name, "tax_id",
-                            cs[i].tax_id, "country",
-                            c ? parties_country_name(c, req->lang) : cs[i].country, "city",
-                            cs[i].city, "active", cs[i].active));
+        json_array_append_new(rows,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "code", cs[i].code,
+                                        "href", customer_href(req, cs[i].code, ""), "name",
+                                        cs[i].name, "tax_id", cs[i].tax_id, "country",
+                                        c ? parties_country_name(c, req->lang) : cs[i].country,
+                                        "city", cs[i].city, "active", cs[i].active));
     }
     json_t *p = json_pack("{s:o, s:b, s:s, s:I, s:I, s:b, s:b}", "rows", rows, "has_rows", n > 0,
-                          "q", q, "total", (json_int_t)total, "page", (json_int_t)page,
-                          "can_write", can(req, "customers.write"), "searching", *q != '\0');
+                          "q", q, "total", (json_int_t)total, "page", (json_int_t)page, "can_write",
+                          can(req, "customers.write"), "searching", *q != '\0');
     if (!p)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
     if (page > 1)
@@ -303,8 +303,8 @@ static int save_customer(struct web_req *req, struct web_resp *resp, int create)
     /* a form sends every field: empty ones clear what was stored */
     if (!web_req_value(req, "credit_limit")->present)
         c.has_credit_limit = 0;
-    static const char *const texts[] = {"tax_id", "regon", "street", "postal_code", "city",
-                                        "document_email", "notes"};
+    static const char *const texts[] = {"tax_id", "regon",          "street", "postal_code",
+                                        "city",   "document_email", "notes"};
     for (size_t i = 0; i < NF(texts); i++) {
         if (web_req_value(req, texts[i])->present)
             continue;
@@ -479,10 +479,10 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
         const struct parties_country *ct = parties_country_find(addrs[i].country);
         json_array_append_new(
             ja, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "label", addrs[i].label,
-                          "recipient", addrs[i].recipient, "street", addrs[i].street,
-                          "postal_code", addrs[i].postal_code, "city", addrs[i].city, "country",
-                          ct ? parties_country_name(ct, req->lang) : addrs[i].country,
-                          "is_default", addrs[i].is_default, "delete_href",
+                          "recipient", addrs[i].recipient, "street", addrs[i].street, "postal_code",
+                          addrs[i].postal_code, "city", addrs[i].city, "country",
+                          ct ? parties_country_name(ct, req->lang) : addrs[i].country, "is_default",
+                          addrs[i].is_default, "delete_href",
                           customer_href(req, c.code,
                                         kt_arena_printf(req->arena, "/addresses/%lld/delete",
                                                         (long long)addrs[i].id))));
@@ -499,8 +499,8 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
     json_t *jb = json_array();
     for (size_t i = 0; jb && i < nb; i++)
         json_array_append_new(
-            jb, json_pack("{s:s, s:s, s:s}", "iban", banks[i].iban, "bank_name",
-                          banks[i].bank_name, "delete_href",
+            jb, json_pack("{s:s, s:s, s:s}", "iban", banks[i].iban, "bank_name", banks[i].bank_name,
+                          "delete_href",
                           customer_href(req, c.code,
                                         kt_arena_printf(req->arena, "/bank-accounts/%lld/delete",
                                                         (long long)banks[i].id))));
@@ -516,8 +516,7 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
             jp, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "product", pcode, "product_href",
                           kt_arena_printf(req->arena, "/products/%s", web_url_enc(req, pcode)),
                           "price", price ? price : "", "basis",
-                          web_t(req, cps[i].basis == PRICE_BASIS_NET ? "price.net"
-                                                                     : "price.gross"),
+                          web_t(req, cps[i].basis == PRICE_BASIS_NET ? "price.net" : "price.gross"),
                           "valid_from", cps[i].valid_from, "valid_to", cps[i].valid_to));
     }
     const char *terms_list = web_t(req, "terms.default_list");
@@ -545,18 +544,17 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
                         c.city),
         "lang", enum_label(req, "customer.lang", c.lang), "currency", c.currency, "doc_type",
         enum_label(req, "customer.doc", parties_doc_type_name(c.doc_type)), "payment",
-        kt_arena_printf(req->arena, "%s, %d %s",
-                        enum_label(req, "customer.pay",
-                                   parties_payment_method_name(c.payment_method)),
-                        c.payment_days, web_t(req, "customer.days")),
+        kt_arena_printf(
+            req->arena, "%s, %d %s",
+            enum_label(req, "customer.pay", parties_payment_method_name(c.payment_method)),
+            c.payment_days, web_t(req, "customer.days")),
         "document_email", c.document_email, "notes", c.notes, "updated",
         web_fmt_time(req->arena, c.updated_at), "edit_href", customer_href(req, c.code, "/edit"),
         "credit_limit", credit, "version", version, "active", c.active, "version", version,
-        "addresses", ja, "has_addresses", na > 0, "contacts", jc, "has_contacts", nc > 0,
-        "banks", jb, "has_banks", nb > 0, "cprices", jp, "has_cprices", ncp > 0, "terms_list",
-        terms_list, "terms_discount", rate_text(req, terms.discount), "can_write",
-        can(req, "customers.write"), "can_price", can(req, "prices.write"), "customer_code",
-        c.code, "problem", forms->problem);
+        "addresses", ja, "has_addresses", na > 0, "contacts", jc, "has_contacts", nc > 0, "banks",
+        jb, "has_banks", nb > 0, "cprices", jp, "has_cprices", ncp > 0, "terms_list", terms_list,
+        "terms_discount", rate_text(req, terms.discount), "can_write", can(req, "customers.write"),
+        "can_price", can(req, "prices.write"), "customer_code", c.code, "problem", forms->problem);
     if (!page) {
         rc = kt_err_set(&req->err, KT_ENOMEM, "out of memory");
         goto out;
@@ -594,10 +592,18 @@ static const char *sub_field(const char *msg, const struct web_form *f)
         const char *words;
         const char *field;
     } map[] = {
-        {"postal code", "postal_code"}, {"street", "street"}, {"city", "city"},
-        {"recipient", "recipient"},     {"country", "country"}, {"label", "label"},
-        {"e-mail", "email"},            {"phone", "phone"},   {"role", "role"},
-        {"iban", "iban"},               {"bank name", "bank_name"}, {"name", "name"},
+        {"postal code", "postal_code"},
+        {"street", "street"},
+        {"city", "city"},
+        {"recipient", "recipient"},
+        {"country", "country"},
+        {"label", "label"},
+        {"e-mail", "email"},
+        {"phone", "phone"},
+        {"role", "role"},
+        {"iban", "iban"},
+        {"bank name", "bank_name"},
+        {"name", "name"},
     };
     const char *p = strrchr(msg, '"');
     p = p ? p : msg;

@@ -40,8 +40,8 @@ static const struct web_form_field item_fields[] = {
     {"valid_to", "price.valid_to", WEB_FK_DATE, 0},
 };
 
-static const char *const currencies[] = {"PLN", "EUR", "USD", "GBP", "CHF", "CZK",
-                                         "SEK", "NOK", "DKK", "HUF"};
+static const char *const currencies[] = {"PLN", "EUR", "USD", "GBP", "CHF",
+                                         "CZK", "SEK", "NOK", "DKK", "HUF"};
 
 static const char *list_href(struct web_req *req, const char *code)
 {
@@ -73,8 +73,7 @@ int web_page_pricelists(struct web_req *req, struct web_resp *resp)
     free(lists);
     return web_page_render(req, resp, "pricelists/list",
                            json_pack("{s:o, s:b, s:b}", "rows", rows, "has_rows", n > 0,
-                                     "can_write",
-                                     access_can(&req->who->perms, "prices.write")));
+                                     "can_write", access_can(&req->who->perms, "prices.write")));
 }
 
 /* ---- a new list --------------------------------------------------------------------- */
@@ -126,8 +125,8 @@ int web_page_pricelist_create(struct web_req *req, struct web_resp *resp)
         kt_strlcpy(pl.code, web_text(req, "code"), sizeof pl.code);
         kt_strlcpy(pl.name, web_text(req, "name"), sizeof pl.name);
         kt_strlcpy(pl.currency, web_text(req, "currency"), sizeof pl.currency);
-        pl.basis = strcmp(web_text(req, "basis"), "gross") == 0 ? PRICE_BASIS_GROSS
-                                                                : PRICE_BASIS_NET;
+        pl.basis =
+            strcmp(web_text(req, "basis"), "gross") == 0 ? PRICE_BASIS_GROSS : PRICE_BASIS_NET;
         pl.is_default = (int)web_req_value(req, "is_default")->num;
         pl.active = 1;
         rc = price_list_create(st, &pl, NULL, &err);
@@ -139,9 +138,9 @@ int web_page_pricelist_create(struct web_req *req, struct web_resp *resp)
         }
         const char *msg = kt_arena_strdup(req->arena, err.msg);
         const char *field = rc == KT_EEXIST || strstr(msg, "code") ? "code"
-                            : strstr(msg, "currency")               ? "currency"
-                            : strstr(msg, "name")                   ? "name"
-                                                                    : NULL;
+                            : strstr(msg, "currency")              ? "currency"
+                            : strstr(msg, "name")                  ? "name"
+                                                                   : NULL;
         web_form_error(&f, field, msg);
         resp->status = rc == KT_EEXIST ? 409 : 422;
     } else {
@@ -158,7 +157,8 @@ static int item_form(struct web_req *req, struct web_form *f, const char *code)
                          kt_arena_printf(req->arena, "%s/items", list_href(req, code)));
 }
 
-static int show(struct web_req *req, struct web_resp *resp, const char *code, struct web_form *given)
+static int show(struct web_req *req, struct web_resp *resp, const char *code,
+                struct web_form *given)
 {
     struct store *st;
     struct price_list pl;
@@ -191,31 +191,30 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code, st
         const char *price = web_fmt_price(req->arena, items[i].price, pl.currency, req->lang);
         const char *qty = web_fmt_qty(req->arena, items[i].min_qty, req->lang);
         json_array_append_new(
-            rows, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s}", "product", pcode,
-                            "product_href",
-                            kt_arena_printf(req->arena, "/products/%s", web_url_enc(req, pcode)),
-                            "name", pname, "price", price ? price : "", "min_qty",
-                            qty ? qty : "", "valid_from", items[i].valid_from, "valid_to",
-                            items[i].valid_to));
+            rows,
+            json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:s}", "product", pcode, "product_href",
+                      kt_arena_printf(req->arena, "/products/%s", web_url_enc(req, pcode)), "name",
+                      pname, "price", price ? price : "", "min_qty", qty ? qty : "", "valid_from",
+                      items[i].valid_from, "valid_to", items[i].valid_to));
     }
     free(items);
-    json_t *out = json_pack(
-        "{s:{s:s, s:s, s:s, s:s, s:b, s:b}, s:o, s:b, s:I, s:I}", "list", "code", pl.code, "name",
-        pl.name, "currency", pl.currency, "basis", basis_label(req, pl.basis), "is_default",
-        pl.is_default, "active", pl.active, "rows", rows, "has_rows", n > 0, "total",
-        (json_int_t)n, "page", (json_int_t)page);
+    json_t *out =
+        json_pack("{s:{s:s, s:s, s:s, s:s, s:b, s:b}, s:o, s:b, s:I, s:I}", "list", "code", pl.code,
+                  "name", pl.name, "currency", pl.currency, "basis", basis_label(req, pl.basis),
+                  "is_default", pl.is_default, "active", pl.active, "rows", rows, "has_rows", n > 0,
+                  "total", (json_int_t)n, "page", (json_int_t)page);
     if (!out)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
     if (page > 1)
-        json_object_set_new(out, "prev",
-                            json_string(kt_arena_printf(req->arena, "%s?page=%lld",
-                                                        list_href(req, pl.code),
-                                                        (long long)page - 1)));
+        json_object_set_new(
+            out, "prev",
+            json_string(kt_arena_printf(req->arena, "%s?page=%lld", list_href(req, pl.code),
+                                        (long long)page - 1)));
     if (first + ITEMS_PER_PAGE < n)
-        json_object_set_new(out, "next",
-                            json_string(kt_arena_printf(req->arena, "%s?page=%lld",
-                                                        list_href(req, pl.code),
-                                                        (long long)page + 1)));
+        json_object_set_new(
+            out, "next",
+            json_string(kt_arena_printf(req->arena, "%s?page=%lld", list_href(req, pl.code),
+                                        (long long)page + 1)));
     if (access_can(&req->who->perms, "prices.write")) {
         struct web_form *f = given;
         if (!f) {

@@ -104,9 +104,8 @@ static json_t *images_json(struct web_req *req, const struct catalog_product *p,
             kt_arena_printf(req->arena, "%s?v=%s", base, im[i].blob_hash), "size",
             kt_arena_printf(req->arena, "%d × %d px, %lld kB", im[i].width, im[i].height,
                             (long long)(im[i].bytes + 1023) / 1024),
-            "alt",
-            kt_arena_printf(req->arena, "%s (%d)", name_of(req, p), im[i].position + 1), "main",
-            i == 0, "first", i == 0, "last", i + 1 == n, "move_href",
+            "alt", kt_arena_printf(req->arena, "%s (%d)", name_of(req, p), im[i].position + 1),
+            "main", i == 0, "first", i == 0, "last", i + 1 == n, "move_href",
             kt_arena_printf(req->arena, "%s/move", base), "delete_href",
             kt_arena_printf(req->arena, "%s/delete", base), "type", im[i].mime);
         json_array_append_new(list, o);
@@ -154,12 +153,11 @@ static int build_price_form(struct web_req *req, const struct catalog_product *p
     if (rc != 0)
         return rc;
     for (size_t i = 0; i < nl; i++)
-        web_form_option(f, "price_list", lists[i].code,
-                        kt_arena_printf(req->arena, "%s — %s (%s, %s)", lists[i].code,
-                                        lists[i].name, lists[i].currency,
-                                        web_t(req, lists[i].basis == PRICE_BASIS_NET
-                                                       ? "price.net"
-                                                       : "price.gross")));
+        web_form_option(
+            f, "price_list", lists[i].code,
+            kt_arena_printf(
+                req->arena, "%s — %s (%s, %s)", lists[i].code, lists[i].name, lists[i].currency,
+                web_t(req, lists[i].basis == PRICE_BASIS_NET ? "price.net" : "price.gross")));
     return 0;
 }
 
@@ -173,19 +171,18 @@ static json_t *ledger_json(struct web_req *req, const struct stock_ledger_entry 
         snprintf(key, sizeof key, "stock.reason_%s", stock_reason_name(l->reason));
         const char *delta = qty_shown(req, l->delta);
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "at",
-                            web_fmt_time(req->arena, l->at), "warehouse", l->warehouse_code,
-                            "delta",
-                            l->delta > 0 ? kt_arena_printf(req->arena, "+%s", delta) : delta,
-                            "reason", web_t(req, key), "doc_ref", l->doc_ref, "user", l->user,
-                            "on_hand", qty_shown(req, l->resulting_on_hand)));
+            list,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "at", web_fmt_time(req->arena, l->at),
+                      "warehouse", l->warehouse_code, "delta",
+                      l->delta > 0 ? kt_arena_printf(req->arena, "+%s", delta) : delta, "reason",
+                      web_t(req, key), "doc_ref", l->doc_ref, "user", l->user, "on_hand",
+                      qty_shown(req, l->resulting_on_hand)));
     }
     return list;
 }
 
 static json_t *prices_json(struct web_req *req, struct store *st, const struct catalog_product *p,
-                           const struct price_list *lists, size_t nl, struct kt_err *err,
-                           int *rc)
+                           const struct price_list *lists, size_t nl, struct kt_err *err, int *rc)
 {
     json_t *rows = json_array();
     for (size_t i = 0; rows && *rc == 0 && i < nl; i++) {
@@ -193,20 +190,17 @@ static json_t *prices_json(struct web_req *req, struct store *st, const struct c
         size_t n = 0;
         *rc = price_items(st, lists[i].id, p->id, &items, &n, err);
         for (size_t k = 0; *rc == 0 && k < n; k++) {
-            const char *price = web_fmt_price(req->arena, items[k].price, lists[i].currency,
-                                              req->lang);
+            const char *price =
+                web_fmt_price(req->arena, items[k].price, lists[i].currency, req->lang);
             json_array_append_new(
                 rows,
-                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "list", lists[i].code,
-                          "list_href",
-                          kt_arena_printf(req->arena, "/pricelists/%s",
-                                          web_url_enc(req, lists[i].code)),
-                          "price", price ? price : "", "basis",
-                          web_t(req, lists[i].basis == PRICE_BASIS_NET ? "price.net"
-                                                                       : "price.gross"),
-                          "min_qty", qty_shown(req, items[k].min_qty), "valid_from",
-                          items[k].valid_from, "valid_to", items[k].valid_to, "active",
-                          lists[i].active));
+                json_pack(
+                    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "list", lists[i].code, "list_href",
+                    kt_arena_printf(req->arena, "/pricelists/%s", web_url_enc(req, lists[i].code)),
+                    "price", price ? price : "", "basis",
+                    web_t(req, lists[i].basis == PRICE_BASIS_NET ? "price.net" : "price.gross"),
+                    "min_qty", qty_shown(req, items[k].min_qty), "valid_from", items[k].valid_from,
+                    "valid_to", items[k].valid_to, "active", lists[i].active));
         }
         free(items);
     }
@@ -248,18 +242,18 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
 
     json_t *stock = json_array();
     for (size_t i = 0; stock && i < n; i++)
-        json_array_append_new(stock, json_pack("{s:s, s:s, s:s, s:s}", "warehouse",
-                                               lv[i].warehouse_code, "on_hand",
-                                               qty_shown(req, lv[i].on_hand), "reserved",
-                                               qty_shown(req, lv[i].reserved), "available",
-                                               qty_shown(req, lv[i].available)));
+        json_array_append_new(stock,
+                              json_pack("{s:s, s:s, s:s, s:s}", "warehouse", lv[i].warehouse_code,
+                                        "on_hand", qty_shown(req, lv[i].on_hand), "reserved",
+                                        qty_shown(req, lv[i].reserved), "available",
+                                        qty_shown(req, lv[i].available)));
     json_t *texts = json_array();
     for (int l = 0; texts && l < CATALOG_LANG_COUNT; l++) {
         if (!p.text[l].name || !*p.text[l].name)
             continue;
-        json_array_append_new(texts, json_pack("{s:s, s:s, s:s?}", "lang", catalog_lang_code(l),
-                                               "name", p.text[l].name, "short_desc",
-                                               p.text[l].short_desc));
+        json_array_append_new(texts,
+                              json_pack("{s:s, s:s, s:s?}", "lang", catalog_lang_code(l), "name",
+                                        p.text[l].name, "short_desc", p.text[l].short_desc));
     }
     const struct kt_unit *u = NULL;
     kt_qty_unit_find(p.unit, &u, NULL);
@@ -272,33 +266,33 @@ static int show(struct web_req *req, struct web_resp *resp, const char *code,
         json_decref(prices);
         goto out;
     }
-    page = json_pack(
-        "{s:{s:s, s:s, s:s?, s:s, s:s, s:s?, s:s?, s:b, s:I, s:s}, s:o, s:o, s:b,"
-        " s:{s:s, s:s, s:s}, s:b, s:s, s:o, s:b, s:o, s:b, s:o, s:b}",
-        "product", "code", p.code, "name", name_of(req, &p), "ean", p.ean, "unit",
-        u ? kt_qty_unit_name(u, req->lang) : p.unit, "vat",
-        vat ? catalog_vat_label(vat, req->lang) : p.vat_rate, "pkwiu", p.pkwiu, "cn_code",
-        p.cn_code, "active", p.active, "version", (json_int_t)p.version, "updated",
-        web_fmt_time(req->arena, p.updated_at), "texts", texts, "stock", stock, "has_stock",
-        n > 0, "stock_total", "on_hand", qty_shown(req, total.on_hand), "reserved",
-        qty_shown(req, total.reserved), "available", qty_shown(req, total.available),
-        "can_write", can(req, "catalog.write"), "edit_href",
-        product_href(req, p.code, "/edit"), "images", images_json(req, &p, images, nimages),
-        "has_images", nimages > 0, "ledger", ledger_json(req, ledger, nledger), "has_ledger",
-        nledger > 0, "prices", prices, "has_prices", json_array_size(prices) > 0);
+    page = json_pack("{s:{s:s, s:s, s:s?, s:s, s:s, s:s?, s:s?, s:b, s:I, s:s}, s:o, s:o, s:b,"
+                     " s:{s:s, s:s, s:s}, s:b, s:s, s:o, s:b, s:o, s:b, s:o, s:b}",
+                     "product", "code", p.code, "name", name_of(req, &p), "ean", p.ean, "unit",
+                     u ? kt_qty_unit_name(u, req->lang) : p.unit, "vat",
+                     vat ? catalog_vat_label(vat, req->lang) : p.vat_rate, "pkwiu", p.pkwiu,
+                     "cn_code", p.cn_code, "active", p.active, "version", (json_int_t)p.version,
+                     "updated", web_fmt_time(req->arena, p.updated_at), "texts", texts, "stock",
+                     stock, "has_stock", n > 0, "stock_total", "on_hand",
+                     qty_shown(req, total.on_hand), "reserved", qty_shown(req, total.reserved),
+                     "available", qty_shown(req, total.available), "can_write",
+                     can(req, "catalog.write"), "edit_href", product_href(req, p.code, "/edit"),
+                     "images", images_json(req, &p, images, nimages), "has_images", nimages > 0,
+                     "ledger", ledger_json(req, ledger, nledger), "has_ledger", nledger > 0,
+                     "prices", prices, "has_prices", json_array_size(prices) > 0);
     if (!page) {
         rc = kt_err_set(&req->err, KT_ENOMEM, "out of memory");
         goto out;
     }
     if (p.weight_g >= 0)
-        json_object_set_new(json_object_get(page, "product"), "weight",
-                            json_string(kt_arena_printf(req->arena, "%lld g",
-                                                        (long long)p.weight_g)));
+        json_object_set_new(
+            json_object_get(page, "product"), "weight",
+            json_string(kt_arena_printf(req->arena, "%lld g", (long long)p.weight_g)));
     if (can(req, "catalog.write")) {
         struct web_form *f = given && given->image ? given->image : &image_form;
-        if (f == &image_form && (rc = web_form_init(req, f, image_fields, NF(image_fields),
-                                                    "image-", product_href(req, p.code,
-                                                                           "/images"))) != 0)
+        if (f == &image_form &&
+            (rc = web_form_init(req, f, image_fields, NF(image_fields), "image-",
+                                product_href(req, p.code, "/images"))) != 0)
             goto out;
         json_object_set_new(page, "image_form", web_form_json(req, f));
     }
@@ -365,8 +359,8 @@ static int cache_headers(struct web_req *req, struct web_resp *resp, const char 
      * bytes; without it the same URL may show another image after a
      * reorder, so the browser revalidates */
     const char *v = web_text(req, "v");
-    const char *cc = strcmp(v, hash) == 0 ? "private, max-age=31536000, immutable"
-                                          : "private, no-cache";
+    const char *cc =
+        strcmp(v, hash) == 0 ? "private, max-age=31536000, immutable" : "private, no-cache";
     if (web_resp_header(req, resp, "ETag", etag) != 0 ||
         web_resp_header(req, resp, "Cache-Control", cc) != 0)
         return kt_err_set(&req->err, KT_ELIMIT, "too many response headers");
@@ -401,8 +395,7 @@ int web_page_image_thumb(struct web_req *req, struct web_resp *resp)
         return rc < 0 ? rc : 0;
     struct kt_buf out;
     kt_buf_init(&out, IMAGE_MAX_BYTES);
-    rc = catalog_image_thumbnail(st, data_dir(req), p.id, all[at].blob_hash, NULL, &out,
-                                 &req->err);
+    rc = catalog_image_thumbnail(st, data_dir(req), p.id, all[at].blob_hash, NULL, &out, &req->err);
     if (rc != 0) {
         kt_buf_release(&out);
         return rc;
@@ -583,8 +576,7 @@ int web_page_stock_change(struct web_req *req, struct web_resp *resp)
             if (!*origin.doc_ref)
                 origin.doc_ref = NULL;
             if (strcmp(op, "set") == 0) {
-                rc = stock_set(st, p.id, from.id, qty->num, STOCK_REASON_SET, &origin, NULL,
-                               &err);
+                rc = stock_set(st, p.id, from.id, qty->num, STOCK_REASON_SET, &origin, NULL, &err);
             } else if (strcmp(op, "move") == 0) {
                 rc = stock_move(st, p.id, from.id, to.id, qty->num, &origin, NULL, NULL, &err);
             } else {

@@ -28,14 +28,10 @@
 #define NF(a) (sizeof a / sizeof a[0])
 
 static const struct web_form_field user_fields[] = {
-    {"kind", "user.kind", WEB_FK_SELECT, 1},
-    {"login", "user.login", WEB_FK_TEXT, 1},
-    {"name", "user.name", WEB_FK_TEXT, 1},
-    {"email", "user.email", WEB_FK_TEXT, 0},
-    {"lang", "user.lang", WEB_FK_SELECT, 0},
-    {"customer", "user.customer", WEB_FK_TEXT, 0},
-    {"role", "user.role", WEB_FK_SELECT, 1},
-    {"password", "user.password", WEB_FK_PASSWORD, 1},
+    {"kind", "user.kind", WEB_FK_SELECT, 1}, {"login", "user.login", WEB_FK_TEXT, 1},
+    {"name", "user.name", WEB_FK_TEXT, 1},   {"email", "user.email", WEB_FK_TEXT, 0},
+    {"lang", "user.lang", WEB_FK_SELECT, 0}, {"customer", "user.customer", WEB_FK_TEXT, 0},
+    {"role", "user.role", WEB_FK_SELECT, 1}, {"password", "user.password", WEB_FK_PASSWORD, 1},
 };
 static const struct web_form_field role_fields[] = {
     {"role", "user.role", WEB_FK_SELECT, 1},
@@ -64,8 +60,8 @@ static const char *customer_code(struct web_req *req, struct store *st, int64_t 
 }
 
 /* Role choices, each labelled with who may hold it. */
-static int role_options(struct web_req *req, struct store *st, struct web_form *f,
-                        int only_kind, enum access_user_kind kind)
+static int role_options(struct web_req *req, struct store *st, struct web_form *f, int only_kind,
+                        enum access_user_kind kind)
 {
     struct access_role *roles;
     size_t n;
@@ -108,9 +104,9 @@ int web_page_users(struct web_req *req, struct web_resp *resp)
     json_t *rows = json_array();
     for (size_t i = 0; rows && i < n; i++)
         json_array_append_new(
-            rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "login", users[i].login,
-                            "href", user_href(req, users[i].id, ""), "name", users[i].name,
-                            "kind", kind_label(req, users[i].kind), "customer",
+            rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "login", users[i].login, "href",
+                            user_href(req, users[i].id, ""), "name", users[i].name, "kind",
+                            kind_label(req, users[i].kind), "customer",
                             customer_code(req, st, users[i].customer_id), "roles",
                             roles_text(req, st, users[i].id), "active", users[i].active));
     return web_page_render(req, resp, "users/list",
@@ -134,13 +130,12 @@ int web_page_roles(struct web_req *req, struct web_resp *resp)
         for (size_t k = 0; perms && k < np; k++)
             if (access_perms_has(&roles[i].perms, all[k].code))
                 json_array_append_new(
-                    perms, json_pack("{s:s, s:s}", "code", all[k].code, "desc",
-                                     strcmp(req->lang, "en") == 0 ? all[k].desc_en
-                                                                  : all[k].desc_pl));
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o}", "code", roles[i].code,
-                                              "name", roles[i].name, "kind",
-                                              kind_label(req, roles[i].kind), "permissions",
-                                              perms));
+                    perms,
+                    json_pack("{s:s, s:s}", "code", all[k].code, "desc",
+                              strcmp(req->lang, "en") == 0 ? all[k].desc_en : all[k].desc_pl));
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o}", "code", roles[i].code, "name",
+                                              roles[i].name, "kind", kind_label(req, roles[i].kind),
+                                              "permissions", perms));
     }
     return web_page_render(req, resp, "users/roles", json_pack("{s:o}", "rows", rows));
 }
@@ -314,13 +309,13 @@ static int show(struct web_req *req, struct web_resp *resp, int64_t id, struct w
     if (access_perms_format(&perms, ", ", permtext, sizeof permtext) != 0)
         kt_strlcpy(permtext, "…", sizeof permtext);
     json_t *page = json_pack(
-        "{s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}, s:o, s:b, s:o, s:o, s:b}",
-        "u", "id", (json_int_t)u.id, "login", u.login, "name", u.name, "email", u.email, "kind",
-        kind_label(req, u.kind), "customer", customer_code(req, st, u.customer_id), "lang",
-        u.lang, "active", u.active, "permissions", permtext, "since",
+        "{s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}, s:o, s:b, s:o, s:o, s:b}", "u",
+        "id", (json_int_t)u.id, "login", u.login, "name", u.name, "email", u.email, "kind",
+        kind_label(req, u.kind), "customer", customer_code(req, st, u.customer_id), "lang", u.lang,
+        "active", u.active, "permissions", permtext, "since",
         web_fmt_time(req->arena, u.created_at), "password_changed",
-        u.password_changed_at ? web_fmt_time(req->arena, u.password_changed_at) : "",
-        "roles", roles, "has_roles", n > 0, "role_form", sub_json(req, role_in, "user.grant"),
+        u.password_changed_at ? web_fmt_time(req->arena, u.password_changed_at) : "", "roles",
+        roles, "has_roles", n > 0, "role_form", sub_json(req, role_in, "user.grant"),
         "password_form", sub_json(req, pw_in, "user.set_password"), "self",
         u.id == req->who->user.id);
     if (!page)
@@ -388,8 +383,7 @@ int web_page_user_active(struct web_req *req, struct web_resp *resp)
         rc = access_user_set_active(st, id, active, &req->err);
     if (rc != 0)
         return rc;
-    return web_done(req, resp, active ? "user_enabled" : "user_disabled",
-                    user_href(req, id, ""));
+    return web_done(req, resp, active ? "user_enabled" : "user_disabled", user_href(req, id, ""));
 }
 
 int web_page_user_password(struct web_req *req, struct web_resp *resp)
