@@ -17,6 +17,7 @@
 //
 // Screenshots go to $KONTOR_E2E_ARTIFACTS, or to e2e-artifacts/BACKEND/
 // next to KONTOR (build/e2e-artifacts/sqlite/ for build/kontor).
+// KONTOR_E2E_KEEP=1 keeps the temporary directory (database, data, log).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync,
          writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { Tap } from './tap.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const CHROMIUM = process.env.KONTOR_E2E_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
                        '--no-first-run', '--disable-background-networking',
                        '--disable-component-update', '--disable-sync'];
@@ -175,7 +176,8 @@ async function cleanUp() {
     chromiumProcess = null;
     await stopServer();
     if (MKDB && dbUrl) spawnSync(MKDB, ['--drop', dbUrl], { env: process.env });
-    if (tmp && !process.env.KONTOR_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
+    if (tmp && process.env.KONTOR_E2E_KEEP) tap.comment(`kept ${tmp}`);
+    else if (tmp) rmSync(tmp, { recursive: true, force: true });
   })();
   return cleaning;
 }
@@ -216,13 +218,12 @@ async function main() {
   // (closing it ends the browser); each scenario works in a context of its
   // own, with its own cookies.
   chromiumProcess = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000,
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
   });
   const browser = chromiumProcess.browser();
 
-  await runScenarios({ tap, browser, base, artifacts: ARTIFACTS, kontor, staff: STAFF,
-                       buyer: BUYER });
+  await runScenarios({ tap, browser, base, artifacts: ARTIFACTS, staff: STAFF, buyer: BUYER });
 
   const how = await stopServer();
   const log = readLog();
