@@ -128,6 +128,7 @@ int cli_cmd_group(struct cli *cli, int argc, char **argv);
 int cli_cmd_warehouse(struct cli *cli, int argc, char **argv);
 int cli_cmd_stock(struct cli *cli, int argc, char **argv);
 int cli_cmd_price(struct cli *cli, int argc, char **argv);
+int cli_cmd_order(struct cli *cli, int argc, char **argv);
 int cli_cmd_user(struct cli *cli, int argc, char **argv);
 int cli_cmd_role(struct cli *cli, int argc, char **argv);
 int cli_cmd_token(struct cli *cli, int argc, char **argv);

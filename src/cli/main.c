@@ -230,6 +230,30 @@ static const struct cli_command commands[] = {
         .needs_db = 1,
     },
     {
+        .name = "order",
+        .summary = "customer orders: list, show, create, confirm, cancel, map lines",
+        .usage = "list | show | create | confirm | cancel | map-line | series ...",
+        .help = "order list [--status S] [--payment P] [--customer C] [--source S]\n"
+                "           [--from DATE] [--to DATE] [--number PREFIX] [--po PREFIX]\n"
+                "           [--product CODE] [--partial|--complete] [--sort number|date|\n"
+                "           customer|total|status] [--asc] [--limit N] [--offset N]\n"
+                "order show NUMBER             lines, VAT per rate, totals, history\n"
+                "order create --customer CODE --line CODE:QTY[:PRICE] ... [--currency CUR]\n"
+                "           [--po PO] [--gross|--net] [--source backoffice|portal|shop:NAME]\n"
+                "           [--external-id ID] [--allow-unmatched] [--submit] [--date DATE]\n"
+                "           [--notes TEXT] [--internal-notes TEXT] [--user NAME]\n"
+                "order confirm NUMBER [--warehouse CODE]   reserves the stock\n"
+                "order cancel NUMBER [--reason TEXT]       releases the reservations\n"
+                "order map-line NUMBER LINE PRODUCT        maps an unmatched shop line\n"
+                "order series [FORMAT]         shows or sets the numbering, e.g.\n"
+                "                              ZK/{YYYY}/{MM}/{NNNN}\n"
+                "Prices come from the customer's prices unless given in --line. Exits 1\n"
+                "when the order rules refuse (the message names the line or field), 2\n"
+                "for a bad value. See docs/orders.md.\n",
+        .run = cli_cmd_order,
+        .needs_db = 1,
+    },
+    {
         .name = "user",
         .summary = "add users, set passwords and roles, list, disable",
         .usage = "add|passwd|role|list|disable|enable ...",
