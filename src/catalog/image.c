@@ -366,6 +366,53 @@ int catalog_image_list(struct store *st, int64_t product_id, struct kt_arena *ar
     return 0;
 }
 
+int catalog_image_main_hashes(struct store *st, const int64_t *ids, size_t n,
+                              struct kt_arena *arena, const char **hashes, struct kt_err *err)
+{
+    struct store_stmt *s = NULL;
+    struct kt_buf sql;
+    int rc;
+
+    if (n > CATALOG_IMAGE_MAIN_MAX)
+        return kt_err_set(err, KT_EINVAL, "at most %d products at a time", CATALOG_IMAGE_MAIN_MAX);
+    for (size_t i = 0; i < n; i++)
+        hashes[i] = NULL;
+    if (n == 0)
+        return 0;
+    /* one placeholder per product: the text depends only on n, never on input */
+    kt_buf_init(&sql, 0);
+    rc = kt_buf_adds(&sql, "SELECT product_id, blob_hash FROM product_images WHERE position = 0 "
+                           "AND product_id IN (");
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = kt_buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
+    if (rc == 0)
+        rc = kt_buf_addc(&sql, ')');
+    if (rc != 0)
+        rc = kt_err_set(err, KT_ENOMEM, "out of memory listing images");
+    else
+        rc = store_prepare(st, kt_buf_str(&sql), &s, err);
+    kt_buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        store_bind_int64(s, (int)i + 1, ids[i]);
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        int64_t id = store_col_int64(s, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] == id && !hashes[i]) {
+                hashes[i] = kt_arena_strdup(arena, store_col_text(s, 1));
+                if (!hashes[i]) {
+                    rc = kt_err_set(err, KT_ENOMEM, "out of memory listing images");
+                    goto out;
+                }
+            }
+        }
+    }
+out:
+    store_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
 struct reorder_ctx {
     int64_t product_id;
     const char *const *hashes;

@@ -80,6 +80,13 @@ int catalog_image_add_file(struct store *st, const char *data_dir, int64_t produ
 int catalog_image_list(struct store *st, int64_t product_id, struct kt_arena *arena,
                        struct catalog_image **items, size_t *n, struct kt_err *err);
 
+#define CATALOG_IMAGE_MAIN_MAX 100
+/* The main image of each product of ids[0..n) (n <= CATALOG_IMAGE_MAIN_MAX),
+ * in one statement, for a list: hashes[i] is the blob hash of product
+ * ids[i]'s main image (from arena), or NULL when it has none. */
+int catalog_image_main_hashes(struct store *st, const int64_t *ids, size_t n,
+                              struct kt_arena *arena, const char **hashes, struct kt_err *err);
+
 /* Sets the order: hashes lists every image of the product exactly once,
  * the new main image first. KT_EINVAL otherwise. */
 int catalog_image_reorder(struct store *st, int64_t product_id, const char *const *hashes, size_t n,

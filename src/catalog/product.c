@@ -20,6 +20,12 @@ static const char *const lang_codes[CATALOG_LANG_COUNT] = {"pl", "en", "de"};
 #define PRODUCT_COLUMNS                                                                            \
     "id, code, ean, unit, vat_rate, pkwiu, cn_code, weight_g, group_id, active, created_at, "      \
     "updated_at, version"
+#define PRODUCT_NCOLUMNS 13
+/* The same, of products p, then the text columns of product_texts t (NULL
+ * for a product without texts, read with a LEFT JOIN). */
+#define PRODUCT_TEXT_COLUMNS                                                                       \
+    "p.id, p.code, p.ean, p.unit, p.vat_rate, p.pkwiu, p.cn_code, p.weight_g, p.group_id, "        \
+    "p.active, p.created_at, p.updated_at, p.version, t.lang, t.name, t.short_desc, t.long_desc"
 
 const char *catalog_lang_code(enum catalog_lang lang)
 {
@@ -447,63 +453,56 @@ static int read_row(struct store_stmt *s, struct kt_arena *a, struct catalog_pro
     return 0;
 }
 
-static int read_texts(struct store *st, struct kt_arena *a, struct catalog_product *p,
-                      struct kt_err *err)
+/* Takes the text columns of a row (see PRODUCT_TEXT_COLUMNS) into p. */
+static void read_text_cols(struct store_stmt *s, int col, struct kt_arena *a,
+                           struct catalog_product *p, int *oom)
 {
-    struct store_stmt *s = NULL;
-    int rc, oom = 0;
-    if ((rc = store_prepare(st,
-                            "SELECT lang, name, short_desc, long_desc FROM product_texts "
-                            "WHERE product_id = ?1",
-                            &s, err)) < 0)
-        return rc;
-    store_bind_int64(s, 1, p->id);
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        enum catalog_lang lang;
-        if (catalog_lang_parse(store_col_text(s, 0), &lang, NULL) < 0)
-            continue; /* the CHECK constraint allows only pl, en, de */
-        p->text[lang].name = dup_col(s, 1, a, &oom);
-        p->text[lang].short_desc = dup_col(s, 2, a, &oom);
-        p->text[lang].long_desc = dup_col(s, 3, a, &oom);
-    }
-    store_stmt_done(s);
-    if (rc < 0)
-        return rc;
-    if (oom)
-        return kt_err_set(err, KT_ENOMEM, "out of memory reading the texts of product %lld",
-                          (long long)p->id);
-    return 0;
+    enum catalog_lang lang;
+    if (store_col_is_null(s, col) || catalog_lang_parse(store_col_text(s, col), &lang, NULL) < 0)
+        return; /* no texts; the CHECK constraint allows only pl, en, de */
+    p->text[lang].name = dup_col(s, col + 1, a, oom);
+    p->text[lang].short_desc = dup_col(s, col + 2, a, oom);
+    p->text[lang].long_desc = dup_col(s, col + 3, a, oom);
 }
 
+/* One product and its texts: a row per text, one statement. */
 static int get_where(struct store *st, const char *sql, int64_t id, const char *code,
                      struct kt_arena *a, struct catalog_product *out, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    int rc;
+    int rc, oom = 0, found = 0;
     if ((rc = store_prepare(st, sql, &s, err)) < 0)
         return rc;
     if (code)
         store_bind_text(s, 1, code);
     else
         store_bind_int64(s, 1, id);
-    rc = store_step(s, err);
-    if (rc == STORE_ROW)
-        rc = read_row(s, a, out, err);
-    else if (rc == STORE_DONE)
-        rc = code
-                 ? kt_err_set(err, KT_ENOTFOUND, "there is no product with code \"%s\"", code)
-                 : kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld", (long long)id);
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        if (!found && (rc = read_row(s, a, out, err)) < 0)
+            break;
+        found = 1;
+        read_text_cols(s, PRODUCT_NCOLUMNS, a, out, &oom);
+    }
     store_stmt_done(s);
     if (rc < 0)
         return rc;
-    return read_texts(st, a, out, err);
+    if (!found)
+        return code ? kt_err_set(err, KT_ENOTFOUND, "there is no product with code \"%s\"", code)
+                    : kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld",
+                                 (long long)id);
+    if (oom)
+        return kt_err_set(err, KT_ENOMEM, "out of memory reading the texts of product %lld",
+                          (long long)out->id);
+    return 0;
 }
 
 int catalog_product_get(struct store *st, int64_t id, struct kt_arena *arena,
                         struct catalog_product *out, struct kt_err *err)
 {
-    return get_where(st, "SELECT " PRODUCT_COLUMNS " FROM products WHERE id = ?1", id, NULL, arena,
-                     out, err);
+    return get_where(st,
+                     "SELECT " PRODUCT_TEXT_COLUMNS " FROM products p LEFT JOIN product_texts t "
+                     "ON t.product_id = p.id WHERE p.id = ?1",
+                     id, NULL, arena, out, err);
 }
 
 int catalog_product_get_by_code(struct store *st, const char *code, struct kt_arena *arena,
@@ -511,8 +510,10 @@ int catalog_product_get_by_code(struct store *st, const char *code, struct kt_ar
 {
     if (empty(code))
         return kt_err_set(err, KT_EINVAL, "code: a product code is required");
-    return get_where(st, "SELECT " PRODUCT_COLUMNS " FROM products WHERE code = ?1", 0, code, arena,
-                     out, err);
+    return get_where(st,
+                     "SELECT " PRODUCT_TEXT_COLUMNS " FROM products p LEFT JOIN product_texts t "
+                     "ON t.product_id = p.id WHERE p.code = ?1",
+                     0, code, arena, out, err);
 }
 
 /* The current version and search text of a product (search_text into buf). */
@@ -734,25 +735,73 @@ int catalog_product_set_active(struct store *st, int64_t id, int active, int64_t
     return rc;
 }
 
-/* The group filter: with subgroups, every group below ?1 as well. */
+/*
+ * The list's SQL. The group filter: with subgroups, every group below ?1
+ * as well; ?3 the state. The page is chosen in a subquery, and its texts
+ * are joined to it, so that one statement reads a page: ?4 limit, ?5
+ * names only, ?6 the offset or the key (PostgreSQL wants every parameter
+ * up to the highest used, hence the shared number).
+ */
+#define LIST_GROUPS                                                                                \
+    "WITH RECURSIVE sub(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL "                              \
+    "SELECT g.id FROM product_groups g JOIN sub ON g.parent_id = sub.id WHERE ?2 = 1) "
+#define LIST_WHERE "(?1 = 0 OR group_id IN (SELECT id FROM sub)) AND (?3 < 0 OR active = ?3)"
+#define LIST_PAGE(page)                                                                            \
+    LIST_GROUPS "SELECT p.*, t.lang, t.name, CASE WHEN ?5 = 0 THEN t.short_desc END, "             \
+                "CASE WHEN ?5 = 0 THEN t.long_desc END FROM (SELECT " PRODUCT_COLUMNS              \
+                " FROM products WHERE " LIST_WHERE page ") p "                                     \
+                "LEFT JOIN product_texts t ON t.product_id = p.id ORDER BY p.code, t.lang"
+
+static int check_filter(const struct catalog_product_filter *f, struct kt_err *err)
+{
+    if (f->active < -1 || f->active > 1 || f->group_id < 0)
+        return kt_err_set(err, KT_EINVAL, "filter: active must be -1, 0 or 1 and group >= 0");
+    return 0;
+}
+
+static void bind_filter(struct store_stmt *s, const struct catalog_product_filter *f)
+{
+    store_bind_int64(s, 1, f->group_id);
+    store_bind_int64(s, 2, f->subgroups ? 1 : 0);
+    store_bind_int64(s, 3, f->active);
+}
+
+int catalog_product_count(struct store *st, const struct catalog_product_filter *f, int64_t cap,
+                          int64_t *count, struct kt_err *err)
+{
+    static const char all_sql[] = LIST_GROUPS "SELECT count(*) FROM products WHERE " LIST_WHERE;
+    static const char capped_sql[] = LIST_GROUPS "SELECT count(*) FROM (SELECT 1 FROM products "
+                                                 "WHERE " LIST_WHERE " LIMIT ?4) c";
+    struct store_stmt *s = NULL;
+    int rc;
+    *count = 0;
+    if (cap < 0)
+        return kt_err_set(err, KT_EINVAL, "cap: must not be negative");
+    if ((rc = check_filter(f, err)) < 0)
+        return rc;
+    if ((rc = store_prepare(st, cap ? capped_sql : all_sql, &s, err)) < 0)
+        return rc;
+    bind_filter(s, f);
+    if (cap)
+        store_bind_int64(s, 4, cap);
+    rc = store_step(s, err);
+    if (rc == STORE_ROW)
+        *count = store_col_int64(s, 0);
+    store_stmt_done(s);
+    return rc < 0 ? rc : 0;
+}
+
 int catalog_product_list(struct store *st, const struct catalog_product_filter *f,
                          struct kt_arena *arena, struct catalog_product **items, size_t *n,
                          int64_t *total, struct kt_err *err)
 {
-    static const char count_sql[] =
-        "WITH RECURSIVE sub(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL "
-        "SELECT g.id FROM product_groups g JOIN sub ON g.parent_id = sub.id WHERE ?2 = 1) "
-        "SELECT count(*) FROM products WHERE (?1 = 0 OR group_id IN (SELECT id FROM sub)) "
-        "AND (?3 < 0 OR active = ?3)";
-    static const char page_sql[] =
-        "WITH RECURSIVE sub(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL "
-        "SELECT g.id FROM product_groups g JOIN sub ON g.parent_id = sub.id WHERE ?2 = 1) "
-        "SELECT " PRODUCT_COLUMNS " FROM products WHERE (?1 = 0 OR group_id IN "
-        "(SELECT id FROM sub)) AND (?3 < 0 OR active = ?3) ORDER BY code LIMIT ?4 OFFSET ?5";
+    static const char offset_sql[] = LIST_PAGE(" ORDER BY code LIMIT ?4 OFFSET ?6");
+    static const char after_sql[] = LIST_PAGE(" AND code > ?6 ORDER BY code LIMIT ?4");
+    static const char before_sql[] = LIST_PAGE(" AND code < ?6 ORDER BY code DESC LIMIT ?4");
     struct store_stmt *s = NULL;
     struct catalog_product *list = NULL;
     size_t count = 0;
-    int rc;
+    int rc, oom = 0;
 
     *items = NULL;
     *n = 0;
@@ -760,42 +809,53 @@ int catalog_product_list(struct store *st, const struct catalog_product_filter *
         return kt_err_set(err, KT_EINVAL, "limit: must be between 1 and 1000");
     if (f->offset < 0)
         return kt_err_set(err, KT_EINVAL, "offset: must not be negative");
-    if (f->active < -1 || f->active > 1 || f->group_id < 0)
-        return kt_err_set(err, KT_EINVAL, "filter: active must be -1, 0 or 1 and group >= 0");
-    if (total) {
-        if ((rc = store_prepare(st, count_sql, &s, err)) < 0)
-            return rc;
-        store_bind_int64(s, 1, f->group_id);
-        store_bind_int64(s, 2, f->subgroups ? 1 : 0);
-        store_bind_int64(s, 3, f->active);
-        rc = store_step(s, err);
-        if (rc == STORE_ROW)
-            *total = store_col_int64(s, 0);
-        store_stmt_done(s);
-        if (rc < 0)
-            return rc;
-    }
+    if (f->after && f->before)
+        return kt_err_set(err, KT_EINVAL,
+                          "filter: a page starts after a code or ends before "
+                          "one, not both");
+    if ((f->after || f->before) && f->offset)
+        return kt_err_set(err, KT_EINVAL, "offset: must be 0 with a paging key");
+    if ((rc = check_filter(f, err)) < 0)
+        return rc;
+    if (total && (rc = catalog_product_count(st, f, 0, total, err)) < 0)
+        return rc;
     list = kt_arena_zalloc(arena, sizeof *list * (size_t)f->limit);
     if (!list)
         return kt_err_set(err, KT_ENOMEM, "out of memory for a page of %d products", f->limit);
-    if ((rc = store_prepare(st, page_sql, &s, err)) < 0)
+    const char *key = f->after ? f->after : f->before;
+    if ((rc = store_prepare(st,
+                            f->after    ? after_sql
+                            : f->before ? before_sql
+                                        : offset_sql,
+                            &s, err)) < 0)
         return rc;
-    store_bind_int64(s, 1, f->group_id);
-    store_bind_int64(s, 2, f->subgroups ? 1 : 0);
-    store_bind_int64(s, 3, f->active);
+    bind_filter(s, f);
     store_bind_int64(s, 4, f->limit);
-    store_bind_int64(s, 5, f->offset);
-    while ((rc = store_step(s, err)) == STORE_ROW && count < (size_t)f->limit) {
-        if ((rc = read_row(s, arena, &list[count], err)) < 0)
-            break;
-        count++;
+    store_bind_int64(s, 5, f->names_only ? 1 : 0);
+    if (key)
+        store_bind_text(s, 6, key);
+    else
+        store_bind_int64(s, 6, f->offset);
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        int64_t id = store_col_int64(s, 0);
+        if (count == 0 || list[count - 1].id != id) {
+            if (count == (size_t)f->limit) {
+                rc = kt_err_set(err, KT_EINTERNAL,
+                                "the product list returned more rows than "
+                                "its limit");
+                break;
+            }
+            if ((rc = read_row(s, arena, &list[count], err)) < 0)
+                break;
+            count++;
+        }
+        read_text_cols(s, PRODUCT_NCOLUMNS, arena, &list[count - 1], &oom);
     }
     store_stmt_done(s);
     if (rc < 0)
         return rc;
-    for (size_t i = 0; i < count; i++)
-        if ((rc = read_texts(st, arena, &list[i], err)) < 0)
-            return rc;
+    if (oom)
+        return kt_err_set(err, KT_ENOMEM, "out of memory reading a page of products");
     *items = list;
     *n = count;
     return 0;

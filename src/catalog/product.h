@@ -131,19 +131,44 @@ struct catalog_product_filter {
     int subgroups;    /* with group_id: 1 includes the groups below it */
     int active;       /* -1 any, 0 withdrawn only, 1 active only */
     int limit;        /* 1..1000 */
-    int offset;       /* >= 0 */
+    int offset;       /* >= 0; 0 when after or before is set */
+    /*
+     * Keyset paging, for lists a user pages through: the page holds the
+     * first `limit` products whose code sorts after `after`, or the last
+     * `limit` products whose code sorts before `before` (still in
+     * ascending order). Either reads only the rows it returns, however deep
+     * the page, where an offset reads every row before it. At most one of
+     * them; NULL = none.
+     */
+    const char *after;
+    const char *before;
+    int names_only; /* 1: of the texts read only the names (for lists) */
 };
 
-/* Fills f: any group, any state, limit 50, offset 0. */
+/* Fills f: any group, any state, limit 50, offset 0, no keys, all texts. */
 void catalog_product_filter_init(struct catalog_product_filter *f);
 
 /*
- * One page of products ordered by code, texts included. *items is an
- * arena array of *n products; *total (may be NULL) receives the number of
- * products matching the filter on all pages.
+ * One page of products ordered by code, texts included (only the names
+ * with names_only). *items is an arena array of *n products; *total (may
+ * be NULL) receives the number of products matching the filter on all
+ * pages, an exact count that reads the whole index (about 50 ms at a
+ * million products): lists a user pages through use
+ * catalog_product_count with a cap instead. Products and texts are read
+ * with one statement. KT_EINVAL for a bad limit, offset or filter, or both
+ * keys.
  */
 int catalog_product_list(struct store *st, const struct catalog_product_filter *f,
                          struct kt_arena *arena, struct catalog_product **items, size_t *n,
                          int64_t *total, struct kt_err *err);
+
+/*
+ * Counts the products matching f's group and state (limit, offset and keys
+ * do not matter). With cap > 0 the count stops there: *count == cap means
+ * "cap or more", and the cost is that of reading cap index entries; cap 0
+ * counts them all.
+ */
+int catalog_product_count(struct store *st, const struct catalog_product_filter *f, int64_t cap,
+                          int64_t *count, struct kt_err *err);
 
 #endif

@@ -66,16 +66,20 @@ static const char *url_code(struct web_req *req, const char *code)
     return out;
 }
 
-/* The thumbnail of a product's main image, or NULL when it has none. */
-static const char *main_thumb(struct web_req *req, struct store *st, int64_t id, const char *code)
+/* The thumbnail addresses of the main images of n listed products (one
+ * query for the page); NULL where a product has none. */
+static const char **main_thumbs(struct web_req *req, struct store *st, const int64_t *ids,
+                                const char *const *codes, size_t n)
 {
-    struct catalog_image *im;
-    size_t n;
+    const char **hashes = kt_arena_zalloc(req->arena, (n ? n : 1) * sizeof *hashes);
     struct kt_err err;
-    if (catalog_image_list(st, id, req->arena, &im, &n, &err) != 0 || n == 0)
-        return NULL;
-    return kt_arena_printf(req->arena, "/products/%s/images/0/thumb?v=%s", url_code(req, code),
-                           im[0].blob_hash);
+    if (!hashes || catalog_image_main_hashes(st, ids, n, req->arena, hashes, &err) != 0)
+        return hashes; /* a list without pictures rather than no list */
+    for (size_t i = 0; i < n; i++)
+        if (hashes[i])
+            hashes[i] = kt_arena_printf(req->arena, "/products/%s/images/0/thumb?v=%s",
+                                        url_code(req, codes[i]), hashes[i]);
+    return hashes;
 }
 
 static int can_write(const struct web_req *req)
@@ -84,6 +88,113 @@ static int can_write(const struct web_req *req)
 }
 
 /* ---- list ---------------------------------------------------------------------- */
+
+/* The list shows "more than LIST_COUNT_CAP" rather than count every
+ * product of a large catalogue on every page view. */
+#define LIST_COUNT_CAP 1000
+
+/* A list row as the template wants it. */
+static json_t *row_json(struct web_req *req, const char *code, const char *name, const char *ean,
+                        int active, const char *thumb)
+{
+    return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s?}", "code", code, "href",
+                     kt_arena_printf(req->arena, "/products/%s", url_code(req, code)), "name",
+                     name ? name : "", "ean", ean, "active", active, "thumb", thumb);
+}
+
+/* Search results: the search's own ranking, paged by offset (a query has
+ * few hits). *shown_total is what the page can say about the total. */
+static int search_rows(struct web_req *req, struct store *st, const char *q, int64_t page,
+                       json_t *rows, int *has_next, int64_t *shown_total)
+{
+    struct catalog_search_opts o;
+    catalog_search_opts_init(&o);
+    o.lang = ui_lang(req);
+    o.limit = LIST_PER_PAGE + 1; /* one more tells whether a next page exists */
+    o.offset = (int)((page - 1) * LIST_PER_PAGE);
+    o.include_inactive = 1;
+    struct catalog_hit *hits;
+    size_t n = 0;
+    int rc = catalog_search(st, q, &o, req->arena, &hits, &n, &req->err);
+    if (rc == KT_EINVAL || rc == KT_ELIMIT)
+        return 0; /* a query that cannot match anything: an empty list */
+    if (rc != 0)
+        return rc;
+    *has_next = n > LIST_PER_PAGE;
+    if (n > LIST_PER_PAGE)
+        n = LIST_PER_PAGE;
+    int64_t ids[LIST_PER_PAGE];
+    const char *codes[LIST_PER_PAGE];
+    for (size_t i = 0; i < n; i++)
+        ids[i] = hits[i].id, codes[i] = hits[i].code;
+    const char **thumbs = main_thumbs(req, st, ids, codes, n);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(rows, row_json(req, hits[i].code, hits[i].name, hits[i].ean,
+                                             hits[i].active, thumbs ? thumbs[i] : NULL));
+    *shown_total = o.offset + (int64_t)n;
+    return 0;
+}
+
+/*
+ * The catalogue in code order, paged by key: "next" starts after the last
+ * code shown, "previous" ends before the first, so that the 50 000th page
+ * costs what the first does (an offset would read every row before it). A
+ * page number given without a key (typed by hand) is read by offset. The
+ * total is counted up to LIST_COUNT_CAP.
+ */
+static int catalog_rows(struct web_req *req, struct store *st, int64_t *page, json_t *rows,
+                        const char **first, const char **last, int *has_next, int64_t *total)
+{
+    const struct web_value *after = web_req_value(req, "after");
+    const struct web_value *before = web_req_value(req, "before");
+    struct catalog_product_filter f;
+    catalog_product_filter_init(&f);
+    f.limit = LIST_PER_PAGE + 1;
+    f.names_only = 1;
+    if (after->present)
+        f.after = after->text;
+    else if (before->present)
+        f.before = before->text;
+    else
+        f.offset = (int)((*page - 1) * LIST_PER_PAGE);
+    struct catalog_product *ps;
+    size_t n;
+    int rc = catalog_product_list(st, &f, req->arena, &ps, &n, NULL, &req->err);
+    if (rc == 0 && f.before && n < LIST_PER_PAGE) {
+        /* products were removed meanwhile: show the first page instead */
+        f.before = NULL;
+        *page = 1;
+        rc = catalog_product_list(st, &f, req->arena, &ps, &n, NULL, &req->err);
+    }
+    if (rc == 0)
+        rc = catalog_product_count(st, &f, LIST_COUNT_CAP + 1, total, &req->err);
+    if (rc != 0)
+        return rc;
+    size_t from = 0;
+    if (n > LIST_PER_PAGE) {
+        if (f.before)
+            from = 1; /* the extra row is before the page */
+        else
+            *has_next = 1;
+        n = LIST_PER_PAGE;
+    }
+    if (f.before)
+        *has_next = 1;
+    ps += from;
+    int64_t ids[LIST_PER_PAGE];
+    const char *codes[LIST_PER_PAGE];
+    for (size_t i = 0; i < n; i++)
+        ids[i] = ps[i].id, codes[i] = ps[i].code;
+    const char **thumbs = main_thumbs(req, st, ids, codes, n);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(rows, row_json(req, ps[i].code, name_of(req, &ps[i]), ps[i].ean,
+                                             ps[i].active, thumbs ? thumbs[i] : NULL));
+    if (n > 0) {
+        *first = ps[0].code;
+        *last = ps[n - 1].code;
+    }
+    return 0;
+}
 
 int web_page_products(struct web_req *req, struct web_resp *resp)
 {
@@ -94,73 +205,55 @@ int web_page_products(struct web_req *req, struct web_resp *resp)
     const struct web_value *q = web_req_value(req, "q");
     const struct web_value *pg = web_req_value(req, "page");
     int64_t page = pg->present ? pg->num : 1;
+    int searching = q->present && *q->text;
     json_t *rows = json_array();
     int64_t total = 0;
-    size_t n = 0;
-    if (q->present && *q->text) {
-        struct catalog_search_opts o;
-        catalog_search_opts_init(&o);
-        o.lang = ui_lang(req);
-        o.limit = LIST_PER_PAGE + 1; /* one more tells whether a next page exists */
-        o.offset = (int)((page - 1) * LIST_PER_PAGE);
-        o.include_inactive = 1;
-        struct catalog_hit *hits;
-        rc = catalog_search(st, q->text, &o, req->arena, &hits, &n, &req->err);
-        if (rc == KT_EINVAL || rc == KT_ELIMIT) {
-            rc = 0;
-            n = 0;
-        }
-        for (size_t i = 0; rc == 0 && i < n && i < LIST_PER_PAGE; i++)
-            json_array_append_new(
-                rows, json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s?}", "code", hits[i].code, "href",
-                                kt_arena_printf(req->arena, "/products/%s",
-                                                url_code(req, hits[i].code)),
-                                "name", hits[i].name ? hits[i].name : "", "ean", hits[i].ean,
-                                "active", hits[i].active, "thumb",
-                                main_thumb(req, st, hits[i].id, hits[i].code)));
-        total = o.offset + (int64_t)n;
-    } else {
-        struct catalog_product_filter f;
-        catalog_product_filter_init(&f);
-        f.limit = LIST_PER_PAGE;
-        f.offset = (int)((page - 1) * LIST_PER_PAGE);
-        struct catalog_product *ps;
-        rc = catalog_product_list(st, &f, req->arena, &ps, &n, &total, &req->err);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            const struct kt_unit *u = NULL;
-            kt_qty_unit_find(ps[i].unit, &u, NULL);
-            json_array_append_new(
-                rows, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s?}", "code", ps[i].code,
-                                "href",
-                                kt_arena_printf(req->arena, "/products/%s",
-                                                url_code(req, ps[i].code)),
-                                "name", name_of(req, &ps[i]), "ean", ps[i].ean, "unit",
-                                u ? kt_qty_unit_name(u, req->lang) : ps[i].unit, "vat",
-                                ps[i].vat_rate, "active", ps[i].active, "thumb",
-                                main_thumb(req, st, ps[i].id, ps[i].code)));
-        }
-    }
+    int has_next = 0;
+    const char *first = NULL, *last = NULL;
+    if (!rows)
+        return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
+    if (searching)
+        rc = search_rows(req, st, q->text, page, rows, &has_next, &total);
+    else
+        rc = catalog_rows(req, st, &page, rows, &first, &last, &has_next, &total);
     if (rc != 0) {
         json_decref(rows);
         return rc;
     }
     int64_t shown = json_array_size(rows);
-    int has_next = (int64_t)((page - 1) * LIST_PER_PAGE) + shown < total;
-    const char *qs = q->present ? q->text : "";
-    json_t *p = json_pack("{s:o, s:b, s:s, s:I, s:b, s:b}", "rows", rows, "has_rows",
-                          shown > 0, "q", qs, "total", (json_int_t)total, "can_write",
-                          can_write(req), "searching", q->present && *q->text);
+    const char *qs = searching ? q->text : "";
+    const char *total_text =
+        total > LIST_COUNT_CAP
+            ? kt_arena_printf(req->arena, "%s %d", t(req, "products.more_than"), LIST_COUNT_CAP)
+            : kt_arena_printf(req->arena, "%lld", (long long)total);
+    json_t *p = json_pack("{s:o, s:b, s:s, s:s, s:b, s:b, s:I}", "rows", rows, "has_rows",
+                          shown > 0, "q", qs, "total", total_text ? total_text : "", "can_write",
+                          can_write(req), "searching", searching, "page", (json_int_t)page);
     if (!p)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
-    if (page > 1)
-        json_object_set_new(p, "prev", json_string(kt_arena_printf(
-                                           req->arena, "/products?page=%lld&q=%s",
-                                           (long long)page - 1, url_code(req, qs))));
-    if (has_next)
-        json_object_set_new(p, "next", json_string(kt_arena_printf(
-                                           req->arena, "/products?page=%lld&q=%s",
-                                           (long long)page + 1, url_code(req, qs))));
-    json_object_set_new(p, "page", json_integer(page));
+    const char *prev = NULL, *next = NULL;
+    if (searching) {
+        if (page > 1)
+            prev = kt_arena_printf(req->arena, "/products?page=%lld&q=%s", (long long)page - 1,
+                                   url_code(req, qs));
+        if (has_next)
+            next = kt_arena_printf(req->arena, "/products?page=%lld&q=%s", (long long)page + 1,
+                                   url_code(req, qs));
+    } else {
+        /* the first page has a plain address, whatever the way back to it */
+        if (page == 2)
+            prev = "/products";
+        else if (page > 2 && first)
+            prev = kt_arena_printf(req->arena, "/products?page=%lld&before=%s", (long long)page - 1,
+                                   url_code(req, first));
+        if (has_next && last)
+            next = kt_arena_printf(req->arena, "/products?page=%lld&after=%s", (long long)page + 1,
+                                   url_code(req, last));
+    }
+    if (prev)
+        json_object_set_new(p, "prev", json_string(prev));
+    if (next)
+        json_object_set_new(p, "next", json_string(next));
     return web_page_render(req, resp, "products/list", p);
 }
 
@@ -214,8 +307,7 @@ static const char *product_value(struct web_req *req, const struct catalog_produ
     if (strcmp(name, "cn_code") == 0)
         return p->cn_code;
     if (strcmp(name, "weight_g") == 0)
-        return p->weight_g >= 0 ? kt_arena_printf(req->arena, "%lld", (long long)p->weight_g)
-                                : "";
+        return p->weight_g >= 0 ? kt_arena_printf(req->arena, "%lld", (long long)p->weight_g) : "";
     if (strcmp(name, "active") == 0)
         return p->active ? "1" : "";
     for (int l = 0; l < CATALOG_LANG_COUNT; l++) {
@@ -245,8 +337,7 @@ static json_t *options_json(struct web_req *req, enum field_kind kind, const cha
         const struct catalog_vat *v = catalog_vat_rates(&n);
         for (int i = 0; list && i < n; i++)
             json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", v[i].code, "label",
-                                                  catalog_vat_label(&v[i], req->lang),
-                                                  "selected",
+                                                  catalog_vat_label(&v[i], req->lang), "selected",
                                                   value && strcmp(value, v[i].code) == 0));
     }
     return list;
@@ -265,11 +356,11 @@ static int render_form(struct web_req *req, struct web_resp *resp, const struct 
         char hint[64];
         snprintf(hint, sizeof hint, "%s_hint", f->label);
         const char *h = t(req, hint);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:b, s:b, s:b}", "name", f->name,
-                              "label", t(req, f->label), "value", v, "error", fs->error[i],
-                              "required", f->required, "text", f->kind == TEXT, "textarea",
-                              f->kind == TEXTAREA, "checkbox", f->kind == CHECKBOX, "checked",
-                              f->kind == CHECKBOX && *v);
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:b, s:b, s:b}", "name", f->name, "label",
+                      t(req, f->label), "value", v, "error", fs->error[i], "required", f->required,
+                      "text", f->kind == TEXT, "textarea", f->kind == TEXTAREA, "checkbox",
+                      f->kind == CHECKBOX, "checked", f->kind == CHECKBOX && *v);
         if (!o)
             continue;
         json_object_set_new(o, "id", json_string(kt_arena_printf(req->arena, "f-%s", f->name)));
@@ -293,8 +384,8 @@ static int render_form(struct web_req *req, struct web_resp *resp, const struct 
                              "code", code, "version", (json_int_t)version);
     if (!page)
         return kt_err_set(&req->err, KT_ENOMEM, "out of memory");
-    json_object_set_new(page, "title", json_string(t(req, code ? "product.edit_title"
-                                                               : "product.new_title")));
+    json_object_set_new(page, "title",
+                        json_string(t(req, code ? "product.edit_title" : "product.new_title")));
     return web_page_render(req, resp, "products/form", page);
 }
 

@@ -229,8 +229,10 @@ static const struct web_route routes[] = {
         .perm = "catalog.read",
         .fields = WEB_FIELDS(
             {.name = "q", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 200},
-            {.name = "page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 1000000}),
-        .summary = "the product list, 20 a page, with search",
+            {.name = "page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1, .max = 1000000},
+            {.name = "after", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 40},
+            {.name = "before", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 40}),
+        .summary = "the product list, 20 a page (paged by code: after/before), with search",
     },
     {
         .method = WEB_GET,

@@ -911,6 +911,7 @@ def group_screens(tmp):
         screens_company(srv)
         screens_users(srv)
         screens_html(srv)
+        screens_product_pages(srv)
     finally:
         srv.stop()
     check(srv.proc.returncode == 0, "the server stops cleanly after the screens (exit 0)",
@@ -1072,6 +1073,54 @@ def screens_products(srv):
     check('action="/products/P-001/prices"' in r.text() and
           'action="/products/P-001/stock"' not in r.text(),
           "sales sees the price form, not the stock form", r)
+
+
+def screens_product_pages(srv):
+    """The product list pages by code (after/before keys), counts at most to 1000, and reads
+    the names and main images of a page in one query each."""
+    b = Browser(srv)
+    b.login("ada")
+    csrf = b.csrf()
+    for i in range(1, 25):
+        r = b.post_json("/api/v1/products", {"code": f"ZZ-{i:02d}", "name_pl": f"Strona {i}"},
+                        headers={"X-CSRF-Token": csrf})
+        if r.status != 201:
+            check(False, f"create ZZ-{i:02d} for the paging test", r)
+            return
+    total = (b.get("/api/v1/products?per_page=1").json() or {}).get("total", 0)
+
+    def codes(r):
+        return re.findall(r'<td data-label="[^"]*"><a href="/products/([^"]+)"', r.text())
+
+    def link(r, rel):
+        m = re.search(r'<a href="([^"]+)" rel="' + rel + '"', r.text())
+        return m.group(1).replace("&amp;", "&") if m else None
+
+    first = b.get("/products")
+    one = codes(first)
+    check(first.status == 200 and len(one) == 20 and one == sorted(one) and
+          f"Znaleziono: {total}<" in first.text() and link(first, "prev") is None and
+          link(first, "next") == "/products?page=2&after=" + one[-1],
+          f"page 1: 20 products in code order, the exact total ({total}), next after the last", first)
+    second = b.get(link(first, "next") or "/products?page=2")
+    two = codes(second)
+    check(second.status == 200 and len(two) == total - 20 and two[0] > one[-1] and
+          two[-1] == "ZZ-24" and link(second, "next") is None and
+          link(second, "prev") == "/products" and '<span aria-current="page">2<' in second.text(),
+          "page 2 (after the key): the rest, no next page, previous is the first page", second)
+    r = b.get("/products?page=2")
+    check(codes(r) == two, "a page number without a key shows the same page (by offset)", r)
+    back = b.get("/products?page=3&before=ZZ-24")
+    got = codes(back)
+    check(back.status == 200 and len(got) == 20 and got[-1] == "ZZ-23" and
+          link(back, "next") == "/products?page=4&after=ZZ-23" and
+          link(back, "prev") == "/products?page=2&before=" + got[0],
+          "before a key: the 20 products before it, in code order, with both links", back)
+    r = b.get("/products?page=5&before=" + one[3])
+    check(r.status == 200 and codes(r) == one and '<span aria-current="page">1<' in r.text(),
+          "before a key with fewer than 20 products before it: the first page", r)
+    r = b.get("/products?page=2&after=" + "x" * 41)
+    check(r.status == 400, "a key longer than a code: 400", r)
 
 
 def screens_customers(srv):

@@ -221,6 +221,18 @@ static void test_order_reorder_remove(void **state)
     assert_int_equal(list[0].width, 22);
     assert_string_equal(list[2].blob_hash, img[1].blob_hash);
 
+    /* a list asks for the main images of its page at once */
+    int64_t ids[] = {f->product + 99, f->product};
+    const char *mains[2];
+    assert_int_equal(catalog_image_main_hashes(st, ids, 2, &f->db->arena, mains, &err), 0);
+    assert_null(mains[0]);
+    assert_string_equal(mains[1], img[2].blob_hash);
+    int64_t many[CATALOG_IMAGE_MAIN_MAX + 1] = {0};
+    const char *many_out[CATALOG_IMAGE_MAIN_MAX + 1];
+    assert_int_equal(catalog_image_main_hashes(st, many, CATALOG_IMAGE_MAIN_MAX + 1, &f->db->arena,
+                                               many_out, &err),
+                     KT_EINVAL);
+
     const char *incomplete[] = {img[2].blob_hash, img[0].blob_hash};
     assert_int_equal(catalog_image_reorder(st, f->product, incomplete, 2, &err), KT_EINVAL);
     const char *twice[] = {img[2].blob_hash, img[2].blob_hash, img[1].blob_hash};

@@ -280,6 +280,131 @@ static void test_list_pages(void **state)
                      KT_EINVAL);
 }
 
+/* Codes L-00 .. L-24 with a Polish name and description; every fifth withdrawn. */
+static void make_list(struct fixture *f)
+{
+    struct catalog_product p;
+    struct kt_err err;
+    char code[16];
+    for (int i = 0; i < 25; i++) {
+        snprintf(code, sizeof code, "L-%02d", i);
+        fixture_product(&p, code, "Lista", NULL);
+        p.text[CATALOG_PL].short_desc = "Opis";
+        p.text[CATALOG_EN].name = "List";
+        p.active = i % 5 != 0;
+        assert_int_equal(catalog_product_create(f->st, &p, &err), 0);
+    }
+}
+
+static void test_list_keyset(void **state)
+{
+    struct fixture *f = *state;
+    struct catalog_product_filter flt;
+    struct catalog_product *items;
+    struct kt_err err;
+    size_t n;
+
+    make_list(f);
+    catalog_product_filter_init(&flt);
+    flt.limit = 5;
+    flt.after = "L-09";
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 5);
+    assert_string_equal(items[0].code, "L-10");
+    assert_string_equal(items[4].code, "L-14");
+    assert_string_equal(items[4].text[CATALOG_PL].short_desc, "Opis");
+    assert_string_equal(items[4].text[CATALOG_EN].name, "List");
+
+    flt.after = NULL;
+    flt.before = "L-10";
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 5);
+    assert_string_equal(items[0].code, "L-05"); /* the five before, still in code order */
+    assert_string_equal(items[4].code, "L-09");
+
+    flt.before = "L-02";
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0].code, "L-00");
+
+    flt.before = NULL;
+    flt.after = "L-24";
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 0);
+
+    flt.after = "L-20";
+    flt.active = 1;
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(items[0].code, "L-21");
+}
+
+static void test_list_names_only(void **state)
+{
+    struct fixture *f = *state;
+    struct catalog_product_filter flt;
+    struct catalog_product *items;
+    struct kt_err err;
+    size_t n;
+
+    make_list(f);
+    catalog_product_filter_init(&flt);
+    flt.limit = 3;
+    flt.names_only = 1;
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(items[i].text[CATALOG_PL].name, "Lista");
+        assert_string_equal(items[i].text[CATALOG_EN].name, "List");
+        assert_null(items[i].text[CATALOG_PL].short_desc);
+        assert_null(items[i].text[CATALOG_DE].name);
+    }
+}
+
+static void test_list_bad_keys(void **state)
+{
+    struct fixture *f = *state;
+    struct catalog_product_filter flt;
+    struct catalog_product *items;
+    struct kt_err err;
+    size_t n;
+
+    catalog_product_filter_init(&flt);
+    flt.after = "A";
+    flt.before = "B";
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err),
+                     KT_EINVAL);
+    flt.before = NULL;
+    flt.offset = 10;
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err),
+                     KT_EINVAL);
+    assert_non_null(strstr(err.msg, "offset"));
+}
+
+static void test_count_capped(void **state)
+{
+    struct fixture *f = *state;
+    struct catalog_product_filter flt;
+    struct kt_err err;
+    int64_t count;
+
+    make_list(f);
+    catalog_product_filter_init(&flt);
+    assert_int_equal(catalog_product_count(f->st, &flt, 0, &count, &err), 0);
+    assert_int_equal(count, 25);
+    assert_int_equal(catalog_product_count(f->st, &flt, 10, &count, &err), 0);
+    assert_int_equal(count, 10);
+    assert_int_equal(catalog_product_count(f->st, &flt, 1000, &count, &err), 0);
+    assert_int_equal(count, 25);
+    flt.active = 0;
+    flt.after = "L-99"; /* keys do not narrow a count */
+    assert_int_equal(catalog_product_count(f->st, &flt, 1000, &count, &err), 0);
+    assert_int_equal(count, 5);
+    assert_int_equal(catalog_product_count(f->st, &flt, -1, &count, &err), KT_EINVAL);
+    flt.active = 2;
+    assert_int_equal(catalog_product_count(f->st, &flt, 0, &count, &err), KT_EINVAL);
+}
+
 static void test_group_tree(void **state)
 {
     struct fixture *f = *state;
@@ -361,6 +486,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicates, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_event_in_same_tx, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_list_pages, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_list_keyset, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_list_names_only, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_list_bad_keys, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_count_capped, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_tree, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_group_depth_limit, fixture_setup, fixture_teardown),
     };
