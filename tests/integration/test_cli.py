@@ -12,73 +12,20 @@ GROUP is one of
 Prints TAP ("ok N - ...", "not ok N - ...") and exits 1 if anything failed.
 """
 import hashlib
-import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
-KONTOR = os.path.abspath(sys.argv[1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktest import (BACKEND, Run, check, clean_env, drop_db, expect_error,  # noqa: E402
+                   new_db, one_error_line, run_main, setup, sql)
+
+KONTOR = setup(sys.argv[1], sys.argv[3] if len(sys.argv) > 3 else None)
 GROUP = sys.argv[2]
-MKDB = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
-BACKEND = os.environ.get("KT_TEST_BACKEND", "sqlite")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    n = len(results)
-    print(f"{'ok' if cond else 'not ok'} {n} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-def clean_env(extra=None):
-    """The environment without KONTOR_* settings, plus extra."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("KONTOR_") or k == "KONTOR_TEST_PG"}
-    env.pop("KONTOR_TEST_PG", None)
-    env.update(extra or {})
-    return env
-
-
-class Run:
-    def __init__(self, args, cwd, env=None, as_nobody=False, timeout=60):
-        cmd = [KONTOR] + list(args)
-        if as_nobody:
-            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
-        p = subprocess.run(cmd, cwd=cwd, env=clean_env(env), capture_output=True,
-                           timeout=timeout)
-        self.rc = p.returncode
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out}\nstderr: {self.err}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
-
-
-def one_error_line(r):
-    """stderr is exactly one line starting with 'kontor: '."""
-    lines = [l for l in r.err.splitlines() if l.strip()]
-    return len(lines) == 1 and lines[0].startswith("kontor: ")
-
-
-def expect_error(r, code, words, desc):
-    ok = r.rc == code and one_error_line(r) and all(w in r.err for w in words)
-    check(ok, desc, r)
 
 
 def sha256(path):
@@ -276,34 +223,6 @@ def group_basic(tmp):
 
 
 # --- database ----------------------------------------------------------------
-
-def new_db():
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        raise SystemExit(f"Bail out! mkdb failed: {out.stderr.strip()}")
-    return out.stdout.strip()
-
-
-def drop_db(url):
-    subprocess.run([MKDB, "--drop", url], capture_output=True)
-
-
-def sql(url, statement):
-    """Runs SQL against the test database and returns the rows."""
-    if url.startswith("sqlite:"):
-        con = sqlite3.connect(url[len("sqlite:"):])
-        try:
-            rows = con.execute(statement).fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
-                        "-c", statement], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [tuple(l.split("|")) for l in p.stdout.splitlines() if l]
-
 
 def migration_rows(out):
     """The migration lines of `db status`: "0001 core    applied ..."."""
@@ -514,16 +433,8 @@ def group_worker(tmp):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-cli-")
-    try:
-        {"basic": group_basic, "db": group_db, "worker": group_worker}[GROUP](tmp)
-    finally:
-        for root, dirs, _ in os.walk(tmp):
-            for d in dirs:
-                os.chmod(os.path.join(root, d), 0o755)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-cli-", {"basic": group_basic, "db": group_db, "worker": group_worker}[GROUP],
+             databases=0)
 
 
 if __name__ == "__main__":

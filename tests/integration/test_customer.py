@@ -7,72 +7,21 @@ Runs the real binary against a fresh database of the backend named by
 KT_TEST_BACKEND (from MKDB), checks what a user sees and what lands in the
 database. Prints TAP and exits 1 if anything failed.
 """
-import json
 import os
 import shutil
-import sqlite3
-import subprocess
 import sys
-import tempfile
 
-KONTOR = os.path.abspath(sys.argv[1])
-MKDB = os.path.abspath(sys.argv[2])
-BACKEND = os.environ.get("KT_TEST_BACKEND", "sqlite")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktest import Run, check, error_is, run_main, setup, sql  # noqa: E402
 
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    print(f"{'ok' if cond else 'not ok'} {len(results)} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-class Run:
-    def __init__(self, base, args, cwd):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_")}
-        p = subprocess.run([KONTOR] + base + list(args), cwd=cwd, env=env, capture_output=True,
-                           timeout=60)
-        self.rc = p.returncode
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out}\nstderr: {self.err}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
-
-
-def sql(url, statement):
-    if url.startswith("sqlite:"):
-        con = sqlite3.connect(url[len("sqlite:"):])
-        try:
-            return con.execute(statement).fetchall()
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
-                        "-c", statement], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [tuple(l.split("|")) for l in p.stdout.splitlines() if l]
-
-
-def error_is(r, code, text, desc):
-    lines = [l for l in r.err.splitlines() if l.strip()]
-    check(r.rc == code and len(lines) == 1 and lines[0] == "kontor: " + text, desc, r)
+setup(sys.argv[1], sys.argv[2])
 
 
 def run_tests(tmp, url):
     base = ["--db", url, "--data", os.path.join(tmp, "data")]
 
     def k(*args):
-        return Run(base, args, tmp)
+        return Run(base + list(args), tmp)
 
     r = k("init")
     check(r.rc == 0, "init creates the schema", r)
@@ -267,19 +216,7 @@ def run_tests(tmp, url):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-customer-")
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        print(f"Bail out! mkdb failed: {out.stderr.strip()}")
-        sys.exit(1)
-    url = out.stdout.strip()
-    try:
-        run_tests(tmp, url)
-    finally:
-        subprocess.run([MKDB, "--drop", url], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-customer-", run_tests)
 
 
 if __name__ == "__main__":

@@ -9,84 +9,20 @@ prices, stock, customers by country, images and logo in the blob store),
 a second run that creates nothing, scaling up with --products/--customers,
 --json and the usage errors. Prints TAP.
 """
-import json
 import os
-import shutil
-import sqlite3
-import subprocess
 import sys
-import tempfile
 
-KONTOR = os.path.abspath(sys.argv[1])
-MKDB = os.path.abspath(sys.argv[2])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktest import Run, check, one, run_main, setup, sql  # noqa: E402
 
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    print(f"{'ok' if cond else 'not ok'} {len(results)} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-def clean_env():
-    return {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_")}
-
-
-class Run:
-    def __init__(self, args, cwd):
-        p = subprocess.run([KONTOR] + list(args), cwd=cwd, env=clean_env(),
-                           capture_output=True, timeout=600)
-        self.rc = p.returncode
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out}\nstderr: {self.err}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
-
-
-def new_db():
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        raise SystemExit(f"Bail out! mkdb failed: {out.stderr.strip()}")
-    return out.stdout.strip()
-
-
-def drop_db(url):
-    subprocess.run([MKDB, "--drop", url], capture_output=True)
-
-
-def sql(url, statement):
-    if url.startswith("sqlite:"):
-        con = sqlite3.connect(url[len("sqlite:"):])
-        try:
-            return con.execute(statement).fetchall()
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
-                        "-c", statement], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [tuple(l.split("|")) for l in p.stdout.splitlines() if l]
-
-
-def one(url, statement):
-    return int(sql(url, statement)[0][0])
+setup(sys.argv[1], sys.argv[2])
 
 
 def tests(tmp, url):
     data = os.path.join(tmp, "data")
 
     def k(*args):
-        return Run(["--db", url, "--data", data] + list(args), tmp)
+        return Run(["--db", url, "--data", data] + list(args), tmp, timeout=600)
 
     check(k("init").rc == 0, "init")
     r = k("demo", "--images", "12")
@@ -139,15 +75,7 @@ def tests(tmp, url):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-demo-")
-    url = new_db()
-    try:
-        tests(tmp, url)
-    finally:
-        drop_db(url)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-demo-", tests)
 
 
 if __name__ == "__main__":

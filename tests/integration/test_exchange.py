@@ -11,84 +11,20 @@ round trip export -> import into an empty database -> export, byte for
 byte. The reference data (warehouses, price lists, groups) comes from
 `kontor demo`. Prints TAP.
 """
-import json
 import os
-import shutil
-import sqlite3
-import subprocess
 import sys
-import tempfile
 
-KONTOR = os.path.abspath(sys.argv[1])
-MKDB = os.path.abspath(sys.argv[2])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktest import Run, check, count, run_main, setup, sql  # noqa: E402
+
+setup(sys.argv[1], sys.argv[2])
 DATA = os.path.abspath(sys.argv[3])
-
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    print(f"{'ok' if cond else 'not ok'} {len(results)} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-def clean_env():
-    return {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_")}
-
-
-class Run:
-    def __init__(self, args, cwd, stdin=None):
-        p = subprocess.run([KONTOR] + list(args), cwd=cwd, env=clean_env(), input=stdin,
-                           capture_output=True, timeout=300)
-        self.rc = p.returncode
-        self.raw = p.stdout
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out[:3000]}\nstderr: {self.err[:2000]}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
-
-
-def new_db():
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        raise SystemExit(f"Bail out! mkdb failed: {out.stderr.strip()}")
-    return out.stdout.strip()
-
-
-def drop_db(url):
-    subprocess.run([MKDB, "--drop", url], capture_output=True)
-
-
-def sql(url, statement):
-    if url.startswith("sqlite:"):
-        con = sqlite3.connect(url[len("sqlite:"):])
-        try:
-            return con.execute(statement).fetchall()
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
-                        "-c", statement], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [tuple(l.split("|")) for l in p.stdout.splitlines() if l]
-
-
-def count(url, table):
-    return int(sql(url, f"SELECT COUNT(*) FROM {table}")[0][0])
 
 
 def tests(tmp, url, url2):
     def k(*args, db=url, stdin=None):
-        return Run(["--db", db, "--data", os.path.join(tmp, "data")] + list(args), tmp, stdin)
+        return Run(["--db", db, "--data", os.path.join(tmp, "data")] + list(args), tmp,
+                   stdin=stdin, timeout=300)
 
     check(k("init").rc == 0, "init")
     r = k("demo", "--products", "30", "--customers", "5", "--images", "0")
@@ -213,16 +149,7 @@ def tests(tmp, url, url2):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-exchange-")
-    url, url2 = new_db(), new_db()
-    try:
-        tests(tmp, url, url2)
-    finally:
-        drop_db(url)
-        drop_db(url2)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-exchange-", tests, databases=2)
 
 
 if __name__ == "__main__":

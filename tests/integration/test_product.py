@@ -9,66 +9,16 @@ search/suggest/activate/deactivate, product image add/remove with a real PNG
 and an executable renamed .jpg, the refusals with their exit codes and
 sentences, and --json. Prints TAP.
 """
-import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import zlib
 
-KONTOR = os.path.abspath(sys.argv[1])
-MKDB = os.path.abspath(sys.argv[2])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktest import Run, check, expect_error, run_main, setup  # noqa: E402
 
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    print(f"{'ok' if cond else 'not ok'} {len(results)} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-def clean_env():
-    return {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_")}
-
-
-class Run:
-    def __init__(self, args, cwd):
-        p = subprocess.run([KONTOR] + list(args), cwd=cwd, env=clean_env(),
-                           capture_output=True, timeout=60)
-        self.rc = p.returncode
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out}\nstderr: {self.err}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
-
-
-def expect_error(r, code, text, desc):
-    lines = [l for l in r.err.splitlines() if l.strip()]
-    ok = r.rc == code and len(lines) == 1 and lines[0].startswith("kontor: ") and text in r.err
-    check(ok, desc, r)
-
-
-def new_db():
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        raise SystemExit(f"Bail out! mkdb failed: {out.stderr.strip()}")
-    return out.stdout.strip()
-
-
-def drop_db(url):
-    subprocess.run([MKDB, "--drop", url], capture_output=True)
+setup(sys.argv[1], sys.argv[2])
 
 
 def png(path, w, h):
@@ -182,25 +132,21 @@ def products(k, tmp):
         check(r.rc == 0, "image remove", r)
 
 
+def main_tests(tmp, url):
+    base = ["--db", url, "--data", os.path.join(tmp, "data")]
+
+    def k(*args):
+        return Run(base + list(args), tmp)
+
+    r = k("init")
+    check(r.rc == 0 and "applied migration 0003 catalog" in r.out,
+          "init applies the catalog migration", r)
+    groups(k)
+    products(k, tmp)
+
+
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-product-")
-    url = new_db()
-    try:
-        base = ["--db", url, "--data", os.path.join(tmp, "data")]
-
-        def k(*args):
-            return Run(base + list(args), tmp)
-
-        r = k("init")
-        check(r.rc == 0 and "applied migration 0003 catalog" in r.out,
-              "init applies the catalog migration", r)
-        groups(k)
-        products(k, tmp)
-    finally:
-        drop_db(url)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-product-", main_tests)
 
 
 if __name__ == "__main__":

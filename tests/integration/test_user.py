@@ -15,82 +15,31 @@ import json
 import os
 import pty
 import select
-import shutil
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
-KONTOR = os.path.abspath(sys.argv[1])
-MKDB = os.path.abspath(sys.argv[2])
-BACKEND = os.environ.get("KT_TEST_BACKEND", "sqlite")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktest  # noqa: E402
+from ktest import Run, check, clean_env, expect_error, run_main, setup  # noqa: E402
+
+KONTOR = setup(sys.argv[1], sys.argv[2])
 PASSWORD = "correct horse battery"
-
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    print(f"{'ok' if cond else 'not ok'} {len(results)} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-def env():
-    e = {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_")}
-    e["KONTOR_ACCESS_PASSWORD_OPS"] = "1"
-    e["KONTOR_ACCESS_PASSWORD_MEM_KIB"] = "8"
-    return e
-
-
-class Run:
-    def __init__(self, base, args, cwd, stdin=None):
-        p = subprocess.run([KONTOR] + base + list(args), cwd=cwd, env=env(), capture_output=True,
-                           input=(stdin or "").encode(), timeout=60)
-        self.rc = p.returncode
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out}\nstderr: {self.err}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
+# the cheapest argon2id cost keeps password hashing fast
+ACCESS_ENV = {"KONTOR_ACCESS_PASSWORD_OPS": "1", "KONTOR_ACCESS_PASSWORD_MEM_KIB": "8"}
 
 
 def sql(url, statement):
-    if url.startswith("sqlite:"):
-        con = sqlite3.connect(url[len("sqlite:"):])
-        try:
-            return [tuple("" if v is None else str(v) for v in row)
-                    for row in con.execute(statement).fetchall()]
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
-                        "-c", statement], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [tuple(l.split("|")) for l in p.stdout.splitlines() if l]
-
-
-def error_has(r, code, words, desc):
-    lines = [l for l in r.err.splitlines() if l.strip()]
-    ok = r.rc == code and len(lines) == 1 and lines[0].startswith("kontor: ") and \
-        all(w in r.err for w in words)
-    check(ok, desc, r)
+    """ktest.sql() with SQLite's values as text, as PostgreSQL gives them."""
+    return ktest.sql(url, statement, text=True)
 
 
 def run_on_terminal(base, args, cwd, answers):
     """Runs kontor with stdin on a pseudo-terminal, typing each answer after
     a prompt. Returns (exit code, everything the terminal showed)."""
     master, slave = pty.openpty()
-    p = subprocess.Popen([KONTOR] + base + list(args), cwd=cwd, env=env(), stdin=slave,
-                         stdout=subprocess.PIPE, stderr=slave)
+    p = subprocess.Popen([KONTOR] + base + list(args), cwd=cwd, env=clean_env(ACCESS_ENV),
+                         stdin=slave, stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
     shown = b""
     pending = list(answers)
@@ -127,7 +76,7 @@ def run_tests(tmp, url):
     base = ["--db", url, "--data", os.path.join(tmp, "data")]
 
     def k(*args, stdin=None):
-        return Run(base, args, tmp, stdin)
+        return Run(base + list(args), tmp, env=ACCESS_ENV, stdin=stdin or "")
 
     r = k("init")
     check(r.rc == 0, "init creates the schema", r)
@@ -154,27 +103,27 @@ def run_tests(tmp, url):
 
     r = k("user", "add", "ANNA.NOWAK@firma.pl", "--name", "Again", "--role", "sales",
           "--password-stdin", stdin=PASSWORD + "\n")
-    error_has(r, 1, ["'anna.nowak@firma.pl' is taken"], "a login is unique in any letter case")
+    expect_error(r, 1, ["'anna.nowak@firma.pl' is taken"], "a login is unique in any letter case")
 
     r = k("user", "add", "piotr", "--name", "Piotr", "--role", "sales", "--password-stdin",
           stdin="qwertyuiop\n")
-    error_has(r, 2, ["user piotr", "most common passwords"], "a common password is refused")
+    expect_error(r, 2, ["user piotr", "most common passwords"], "a common password is refused")
     r = k("user", "add", "piotr", "--name", "Piotr", "--role", "sales", "--password-stdin",
           stdin="short1!\n")
-    error_has(r, 2, ["needs at least 10"], "a short password is refused")
+    expect_error(r, 2, ["needs at least 10"], "a short password is refused")
     r = k("user", "add", "piotr", "--name", "Piotr", "--role", "sales", "--password-stdin",
           stdin="Piotr\n")
-    error_has(r, 2, ["user piotr"], "the login as password is refused")
+    expect_error(r, 2, ["user piotr"], "the login as password is refused")
     r = k("user", "add", "piotr", "--name", "Piotr", "--role", "chief", "--password-stdin",
           stdin=PASSWORD + "\n")
-    error_has(r, 1, ["no role 'chief'"], "an unknown role is refused")
+    expect_error(r, 1, ["no role 'chief'"], "an unknown role is refused")
     r = k("user", "add", "piotr", "--name", "Piotr", "--role", "sales", stdin=PASSWORD + "\n")
-    error_has(r, 2, ["not a terminal", "--password-stdin"],
-              "without a terminal the password must come with --password-stdin")
+    expect_error(r, 2, ["not a terminal", "--password-stdin"],
+                 "without a terminal the password must come with --password-stdin")
     r = k("user", "add", "piotr", "--role", "sales", "--password-stdin", stdin=PASSWORD + "\n")
-    error_has(r, 2, ["needs a LOGIN and --name"], "user add without --name")
+    expect_error(r, 2, ["needs a LOGIN and --name"], "user add without --name")
     r = k("user", "add", "pi otr", "--name", "P", "--password-stdin", stdin=PASSWORD + "\n")
-    error_has(r, 2, ["only letters"], "a login with a space is refused")
+    expect_error(r, 2, ["only letters"], "a login with a space is refused")
     check(sql(url, "SELECT count(*) FROM users WHERE login LIKE 'pi%'") == [("0",)],
           "nothing was created by the refused commands")
 
@@ -187,14 +136,14 @@ def run_tests(tmp, url):
           "roles: customer_buyer\n", "user add --customer: a customer user", r)
     r = k("user", "add", "spy@klient.pl", "--name", "Spy", "--customer", "K001",
           "--role", "customer_buyer,sales", "--password-stdin", stdin=PASSWORD + "\n")
-    error_has(r, 1, ["cannot get the staff role sales"],
-              "a customer user cannot be given a staff role")
+    expect_error(r, 1, ["cannot get the staff role sales"],
+                 "a customer user cannot be given a staff role")
     r = k("user", "role", "buyer@klient.pl", "--add", "admin")
-    error_has(r, 1, ["cannot get the staff role admin"], "user role --add of a staff role to a "
-              "customer user is refused")
+    expect_error(r, 1, ["cannot get the staff role admin"], "user role --add of a staff role to a "
+                 "customer user is refused")
     r = k("user", "role", "boss", "--add", "customer_all")
-    error_has(r, 1, ["is staff and cannot get the customer role"],
-              "a staff user cannot be given a portal role")
+    expect_error(r, 1, ["is staff and cannot get the customer role"],
+                 "a staff user cannot be given a portal role")
     r = k("user", "add", "x@nowhere.pl", "--name", "X", "--customer", "K999", "--role",
           "customer_buyer", "--password-stdin", stdin=PASSWORD + "\n")
     check(r.rc == 1 and "K999" in r.err, "an unknown customer code is refused", r)
@@ -209,9 +158,9 @@ def run_tests(tmp, url):
     r = k("user", "role", "buyer@klient.pl", "--remove", "customer_buyer")
     check(r.rc == 0 and r.out.endswith("roles: customer_documents\n"), "user role --remove", r)
     r = k("user", "role", "buyer@klient.pl")
-    error_has(r, 2, ["--add ROLE or --remove ROLE"], "user role needs --add or --remove")
+    expect_error(r, 2, ["--add ROLE or --remove ROLE"], "user role needs --add or --remove")
     r = k("user", "role", "ghost", "--add", "sales")
-    error_has(r, 1, ["no user with the login 'ghost'"], "user role of an unknown user")
+    expect_error(r, 1, ["no user with the login 'ghost'"], "user role of an unknown user")
 
     # --- list ---
     r = k("user", "list")
@@ -240,9 +189,9 @@ def run_tests(tmp, url):
           and after[0][0].startswith("$argon2id$v=19$m=8,t=1,") and
           int(after[0][1]) > int(before[0][1]), "user passwd stores a new argon2id hash", r)
     r = k("user", "passwd", "boss", "--password-stdin", stdin="boss\n")
-    error_has(r, 2, ["user boss"], "user passwd applies the policy")
+    expect_error(r, 2, ["user boss"], "user passwd applies the policy")
     r = k("user", "passwd", "boss", "--password-stdin")
-    error_has(r, 2, ["no password on standard input"], "user passwd with empty stdin")
+    expect_error(r, 2, ["no password on standard input"], "user passwd with empty stdin")
 
     rc, shown, out = run_on_terminal(base, ["user", "passwd", "boss"], tmp,
                                      ["Sekretne haslo 42", "Sekretne haslo 42"])
@@ -269,7 +218,7 @@ def run_tests(tmp, url):
     check(r.rc == 0 and r.out.startswith("enabled user anna.nowak@firma.pl (staff);"),
           "user enable", r)
     r = k("user", "frobnicate")
-    error_has(r, 2, ["'user frobnicate' is not a command"], "unknown user subcommand")
+    expect_error(r, 2, ["'user frobnicate' is not a command"], "unknown user subcommand")
 
     # --- roles ---
     r = k("role", "list")
@@ -284,12 +233,12 @@ def run_tests(tmp, url):
 
     # --- API tokens ---
     r = k("token", "create", "anna.nowak@firma.pl", "--name", "shop", "--scope", "orders.read")
-    error_has(r, 1, ["may not use the API"], "a token needs the api permission")
+    expect_error(r, 1, ["may not use the API"], "a token needs the api permission")
     r = k("token", "create", "boss", "--name", "shop", "--scope", "orders.read,bogus")
-    error_has(r, 2, ["'bogus' is not a permission"], "an unknown scope is refused")
+    expect_error(r, 2, ["'bogus' is not a permission"], "an unknown scope is refused")
     r = k("token", "create", "boss", "--name", "shop", "--scope", "portal.orders")
-    error_has(r, 1, ["does not have the permission portal.orders"],
-              "a scope beyond the user's permissions is refused")
+    expect_error(r, 1, ["does not have the permission portal.orders"],
+                 "a scope beyond the user's permissions is refused")
     r = k("token", "create", "boss", "--name", "shop sync", "--scope", "catalog.read",
           "--scope", "orders.read", "--expires-days", "30")
     token = r.out.splitlines()[-1] if r.rc == 0 else ""
@@ -318,28 +267,16 @@ def run_tests(tmp, url):
     check(j is not None and len(j) == 2 and j[1]["name"] == "shop sync" and j[1]["revoked"] and
           not j[0]["revoked"], "token list --json shows the revoked token", j)
     r = k("token", "revoke", "99999")
-    error_has(r, 1, ["no API token with id 99999"], "revoking an unknown token")
+    expect_error(r, 1, ["no API token with id 99999"], "revoking an unknown token")
     r = k("token", "revoke", "abc")
-    error_has(r, 2, ["needs the token's ID"], "token revoke needs a number")
+    expect_error(r, 2, ["needs the token's ID"], "token revoke needs a number")
 
     r = k("help", "user")
     check(r.rc == 0 and "--password-stdin" in r.out, "help user", r)
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-user-")
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        print(f"Bail out! mkdb failed: {out.stderr.strip()}")
-        sys.exit(1)
-    url = out.stdout.strip()
-    try:
-        run_tests(tmp, url)
-    finally:
-        subprocess.run([MKDB, "--drop", url], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-user-", run_tests)
 
 
 if __name__ == "__main__":
