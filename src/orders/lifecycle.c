@@ -202,11 +202,29 @@ static int reserve_all(struct store *st, const struct orders_actor *actor,
     store_stmt_done(s);
     if (rc >= 0)
         rc = 0;
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = orders_line_reserve(st, h, actor, lines[i].id, lines[i].position,
-                                 lines[i].product_id, lines[i].code, lines[i].qty, err);
+    /* A line whose stock is there is reserved at once; only a short line
+     * goes the long way (back-order or refusal, orders_line_reserve). The
+     * fully reserved lines are then marked with one UPDATE. */
+    struct stock_origin origin = {.doc_ref = h->number, .user = actor->name};
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        rc = stock_reserve(st, lines[i].product_id, h->warehouse_id, lines[i].qty, &origin, NULL,
+                           err);
+        if (rc == KT_ELIMIT)
+            rc = orders_line_reserve(st, h, actor, lines[i].id, lines[i].position,
+                                     lines[i].product_id, lines[i].code, lines[i].qty, err);
+    }
     free(lines);
-    return rc;
+    if (rc)
+        return rc;
+    if ((rc = store_prepare(st,
+                            "UPDATE order_lines SET reserved = qty WHERE order_id = ?1 AND "
+                            "kind = 'product' AND reserved = 0 AND backordered = 0",
+                            &s, err)))
+        return rc;
+    orders_bind_int(s, 1, h->id, &b);
+    rc = orders_step(s, b, err);
+    store_stmt_done(s);
+    return rc < 0 ? rc : 0;
 }
 
 static int release_all(struct store *st, const struct orders_actor *actor,
@@ -276,15 +294,18 @@ static int transition_tx(struct store *st, void *ctx, struct kt_err *err)
         if ((rc = pick_warehouse(st, cx->warehouse_id, &h.warehouse_id, err)))
             return rc;
     }
-    if ((rc = orders_bump(st, &h, cx->version, err)))
-        return rc;
+    if (h.version != cx->version)
+        return orders_stale(err, h.number, h.version, cx->version);
+    /* One conditional UPDATE takes the order (version check, row lock on
+     * PostgreSQL until commit) and sets the new status. */
     int64_t now = orders_now();
     if ((rc = store_prepare(st,
-                            "UPDATE orders SET status = ?2, "
-                            "warehouse_id = CASE WHEN CAST(?3 AS BIGINT) > 0 THEN ?3 ELSE warehouse_id END, "
+                            "UPDATE orders SET status = ?2, version = version + 1, updated_at = ?5, "
+                            "warehouse_id = CASE WHEN CAST(?3 AS BIGINT) > 0 THEN ?3 ELSE "
+                            "warehouse_id END, "
                             "confirmed_at = CASE WHEN ?4 = 1 THEN ?5 ELSE confirmed_at END, "
                             "confirmed_by = CASE WHEN ?4 = 1 THEN ?6 ELSE confirmed_by END "
-                            "WHERE id = ?1",
+                            "WHERE id = ?1 AND version = ?7",
                             &s, err)))
         return rc;
     int confirming = t->effect == EFFECT_RESERVE;
@@ -294,10 +315,15 @@ static int transition_tx(struct store *st, void *ctx, struct kt_err *err)
     orders_bind_int(s, 4, confirming, &b);
     orders_bind_int(s, 5, now, &b);
     orders_bind_txt(s, 6, actor->name, &b);
+    orders_bind_int(s, 7, cx->version, &b);
     rc = orders_step(s, b, err);
     store_stmt_done(s);
     if (rc < 0)
         return rc;
+    /* Someone committed a change between our read and this UPDATE. */
+    if (store_changes(st) != 1)
+        return orders_stale(err, h.number, cx->version + 1, cx->version);
+    h.version = cx->version + 1;
     h.status = cx->to;
     if (t->effect == EFFECT_RESERVE && (rc = reserve_all(st, actor, &h, err)))
         return rc;

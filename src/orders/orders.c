@@ -276,6 +276,69 @@ static int insert_line(struct store *st, int64_t order_id, int position,
     return rc < 0 ? rc : 0;
 }
 
+/* Lines written per INSERT when an order is created: one statement per
+ * chunk instead of one per line (13 parameters per row). */
+#define LINES_PER_INSERT 16
+
+/* Inserts lines[0..n) at positions first.. of order_id, up to
+ * LINES_PER_INSERT rows per statement (the SQL text per chunk size is
+ * cached like any other). */
+static int insert_lines(struct store *st, int64_t order_id, const struct priced_line *lines,
+                        size_t n, struct kt_err *err)
+{
+    struct kt_buf sql;
+    int rc = 0;
+    kt_buf_init(&sql, 16384);
+    for (size_t at = 0; at < n && rc == 0; at += LINES_PER_INSERT) {
+        size_t chunk = n - at < LINES_PER_INSERT ? n - at : LINES_PER_INSERT;
+        struct store_stmt *s = NULL;
+        int b = 0;
+        kt_buf_reset(&sql);
+        rc = kt_buf_adds(&sql, "INSERT INTO order_lines (order_id, position, kind, product_id, "
+                               "code, name, qty, unit, unit_price, discount, vat_rate, "
+                               "price_source, value) VALUES ");
+        for (size_t k = 0; k < chunk && rc == 0; k++) {
+            int p = (int)k * 13;
+            rc = kt_buf_printf(&sql,
+                               "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
+                               k ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
+                               p + 8, p + 9, p + 10, p + 11, p + 12, p + 13);
+        }
+        if (rc) {
+            rc = kt_err_set(err, KT_ENOMEM, "the lines of the order do not fit in memory");
+            break;
+        }
+        if ((rc = store_prepare(st, kt_buf_str(&sql), &s, err)))
+            break;
+        for (size_t k = 0; k < chunk; k++) {
+            const struct priced_line *l = &lines[at + k];
+            int p = (int)k * 13;
+            orders_bind_int(s, p + 1, order_id, &b);
+            orders_bind_int(s, p + 2, (int64_t)(at + k + 1), &b);
+            orders_bind_txt(s, p + 3, l->kind == ORDERS_LINE_PRODUCT ? "product" : "unmatched",
+                            &b);
+            if (l->product_id > 0)
+                orders_bind_int(s, p + 4, l->product_id, &b);
+            else
+                orders_bind_null(s, p + 4, &b);
+            orders_bind_txt(s, p + 5, l->code, &b);
+            orders_bind_txt(s, p + 6, l->name, &b);
+            orders_bind_int(s, p + 7, l->qty, &b);
+            orders_bind_txt(s, p + 8, l->unit, &b);
+            orders_bind_int(s, p + 9, l->price, &b);
+            orders_bind_int(s, p + 10, l->discount, &b);
+            orders_bind_txt(s, p + 11, l->vat, &b);
+            orders_bind_txt(s, p + 12, l->source, &b);
+            orders_bind_int(s, p + 13, l->value, &b);
+        }
+        rc = orders_step(s, b, err);
+        store_stmt_done(s);
+        rc = rc < 0 ? rc : 0;
+    }
+    kt_buf_release(&sql);
+    return rc;
+}
+
 /* ---- create ---- */
 
 struct create_ctx {
@@ -366,7 +429,7 @@ static int insert_order(struct store *st, struct create_ctx *cx, const struct pa
                         const char *source, const char *currency, enum price_basis basis,
                         kt_date date, const struct orders_address *delivery,
                         const char *payment_method, int payment_days, const char *shipping_vat,
-                        struct kt_err *err)
+                        const struct orders_totals *t, int partial, struct kt_err *err)
 {
     int b = 0;
     const struct orders_input *in = cx->in;
@@ -379,9 +442,11 @@ static int insert_order(struct store *st, struct create_ctx *cx, const struct pa
         "currency, price_basis, lang, document_type, status, bill_name, bill_tax_id, bill_street, "
         "bill_postal_code, bill_city, bill_country, ship_name, ship_street, ship_postal_code, "
         "ship_city, ship_country, payment_method, payment_days, shipping_method, shipping_cost, "
-        "shipping_vat, notes_customer, notes_internal, created_at, created_by, updated_at) "
+        "shipping_vat, notes_customer, notes_internal, created_at, created_by, updated_at, "
+        "total_net, total_vat, total_gross, partial, payment_state) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-        "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?30) RETURNING id",
+        "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?30, ?32, ?33, ?34, ?35, "
+        "?36) RETURNING id",
         &s, err);
     if (rc)
         return rc;
@@ -416,6 +481,11 @@ static int insert_order(struct store *st, struct create_ctx *cx, const struct pa
     orders_bind_txt(s, 29, in->notes_internal ? in->notes_internal : "", &b);
     orders_bind_int(s, 30, now, &b);
     orders_bind_txt(s, 31, cx->actor->name, &b);
+    orders_bind_int(s, 32, t->net, &b);
+    orders_bind_int(s, 33, t->vat, &b);
+    orders_bind_int(s, 34, t->gross, &b);
+    orders_bind_int(s, 35, partial, &b);
+    orders_bind_txt(s, 36, orders_payment_name(orders_payment_state(t->gross, 0)), &b);
     rc = orders_step(s, b, err);
     if (rc == STORE_ROW)
         cx->id = store_col_int64(s, 0);
@@ -515,20 +585,43 @@ static int create_tx(struct store *st, void *ctx, struct kt_err *err)
                              &lines[i], err)))
             goto out;
 
+    /* The totals are known before anything is written: the order row
+     * carries them from the start. */
+    struct orders_totals t;
+    int partial = 0;
+    if ((rc = orders_totals_begin(&t, cur->code, basis, err)))
+        goto out;
+    for (size_t i = 0; i < in->nlines && rc == 0; i++) {
+        partial |= lines[i].kind == ORDERS_LINE_UNMATCHED;
+        rc = orders_totals_add(&t, lines[i].vat, lines[i].value, err);
+    }
+    if (rc == 0 && in->shipping_cost > 0)
+        rc = orders_totals_add(&t, ship_vat->code, in->shipping_cost, err);
+    if (rc || (rc = orders_totals_finish(&t, err)))
+        goto out;
+
     /* The number last: the series counter stays locked until commit, so
      * the work before it does not hold up other orders being created. */
     if ((rc = series_next(st, ORDERS_SERIES, date, cx->number, sizeof cx->number, err)) ||
         (rc = insert_order(st, cx, &c, source, cur->code, basis, date, &delivery, payment_method,
-                           payment_days, ship_vat->code, err)))
+                           payment_days, ship_vat->code, &t, partial, err)))
         goto out;
-    for (size_t i = 0; i < in->nlines; i++)
-        if ((rc = insert_line(st, cx->id, (int)i + 1, &lines[i], NULL, err)))
-            goto out;
+    if ((rc = insert_lines(st, cx->id, lines, in->nlines, err)))
+        goto out;
 
-    struct orders_head h;
-    if ((rc = orders_head_load(st, actor, cx->id, &h, err)) ||
-        (rc = orders_recompute(st, &h, err)))
-        goto out;
+    struct orders_head h = {.id = cx->id,
+                            .customer_id = c.id,
+                            .status = in->submit ? ORDERS_SUBMITTED : ORDERS_DRAFT,
+                            .basis = basis,
+                            .date = date,
+                            .version = 1,
+                            .partial = partial,
+                            .total_gross = t.gross,
+                            .shipping_cost = in->shipping_cost};
+    kt_strlcpy(h.number, cx->number, sizeof h.number);
+    kt_strlcpy(h.currency, cur->code, sizeof h.currency);
+    kt_strlcpy(h.lang, c.lang, sizeof h.lang);
+    kt_strlcpy(h.shipping_vat, ship_vat->code, sizeof h.shipping_vat);
     json_t *detail = json_pack("{s:s, s:s, s:I}", "source", source, "customer", c.code, "lines",
                                (json_int_t)in->nlines);
     rc = orders_history_add(st, h.id, actor, "created", NULL, "draft", 0, detail, err);

@@ -278,7 +278,6 @@ int series_get_format(struct store *st, const char *code, char format[SERIES_FOR
 int series_next(struct store *st, const char *code, kt_date date, char *buf, size_t len,
                 struct kt_err *err)
 {
-    int b = 0;
     char format[SERIES_FORMAT_MAX + 1], period[SERIES_PERIOD_SIZE];
     struct store_stmt *s = NULL;
     int64_t n = 0;
@@ -291,30 +290,40 @@ int series_next(struct store *st, const char *code, kt_date date, char *buf, siz
     if ((rc = series_get_format(st, code, format, err)) ||
         (rc = series_period(format, date, period, err)))
         return rc;
-    /* The counter row may not exist yet for a new period; concurrent
-     * creators meet on the primary key and all but one do nothing. */
-    if ((rc = store_prepare(st,
-                            "INSERT INTO series_counters (series_code, period, last) "
-                            "VALUES (?1, ?2, 0) ON CONFLICT (series_code, period) DO NOTHING",
-                            &s, err)))
-        return rc;
-    bind_txt(s, 1, code, &b);
-    bind_txt(s, 2, period, &b);
-    rc = step_bound(s, b, err);
-    store_stmt_done(s);
-    if (rc < 0)
-        return rc;
-    if ((rc = store_prepare(st,
-                            "UPDATE series_counters SET last = last + 1 "
-                            "WHERE series_code = ?1 AND period = ?2 RETURNING last",
-                            &s, err)))
-        return rc;
-    bind_txt(s, 1, code, &b);
-    bind_txt(s, 2, period, &b);
-    rc = step_bound(s, b, err);
-    if (rc == STORE_ROW)
-        n = store_col_int64(s, 0);
-    store_stmt_done(s);
+    /* The usual case is one UPDATE. The counter row of a new period is
+     * created first with INSERT ... ON CONFLICT DO NOTHING (concurrent
+     * creators meet on the primary key; all but one do nothing) and the
+     * UPDATE is repeated. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int b = 0;
+        if (attempt == 1) {
+            if ((rc = store_prepare(st,
+                                    "INSERT INTO series_counters (series_code, period, last) "
+                                    "VALUES (?1, ?2, 0) "
+                                    "ON CONFLICT (series_code, period) DO NOTHING",
+                                    &s, err)))
+                return rc;
+            bind_txt(s, 1, code, &b);
+            bind_txt(s, 2, period, &b);
+            rc = step_bound(s, b, err);
+            store_stmt_done(s);
+            if (rc < 0)
+                return rc;
+        }
+        if ((rc = store_prepare(st,
+                                "UPDATE series_counters SET last = last + 1 "
+                                "WHERE series_code = ?1 AND period = ?2 RETURNING last",
+                                &s, err)))
+            return rc;
+        bind_txt(s, 1, code, &b);
+        bind_txt(s, 2, period, &b);
+        rc = step_bound(s, b, err);
+        if (rc == STORE_ROW)
+            n = store_col_int64(s, 0);
+        store_stmt_done(s);
+        if (rc != STORE_DONE)
+            break;
+    }
     if (rc < 0)
         return rc;
     if (rc != STORE_ROW)
