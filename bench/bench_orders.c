@@ -125,8 +125,8 @@ static void setup(struct store *st)
         if (catalog_product_insert_in_tx(st, &p, &err))
             die("product", err.msg);
         products[i] = p.id;
-        struct price_item it = {.price_list_id = list_id, .product_id = p.id,
-                                .price = 10000 + 37 * i};
+        struct price_item it = {
+            .price_list_id = list_id, .product_id = p.id, .price = 10000 + 37 * i};
         if (price_item_set(st, &it, &err) ||
             stock_set(st, p.id, warehouse_id, 1000000000, STOCK_REASON_SET, NULL, NULL, &err))
             die("price/stock", err.msg);
@@ -213,7 +213,11 @@ static void raw_order(struct store *st, long i)
     int64_t line_ids[LINES];
     for (int k = 0; k < LINES; k++) {
         int64_t p = (i * LINES + k) % BIG;
-        int64_t ints[] = {id, k + 1, products[p], 1000 * (1 + k), 10000 + 37 * p,
+        int64_t ints[] = {id,
+                          k + 1,
+                          products[p],
+                          1000 * (1 + k),
+                          10000 + 37 * p,
                           (10000 + 37 * p) * (1 + k) / 100};
         step_done(st,
                   "INSERT INTO order_lines (order_id, position, kind, product_id, qty, "
@@ -254,8 +258,7 @@ static void raw_order(struct store *st, long i)
                   "'{\"product_id\":1}', ?1)",
                   NULL, &now, 1, NULL, 0);
         int64_t line[] = {line_ids[k], 1000 * (1 + k)};
-        step_done(st, "UPDATE order_lines SET reserved = ?2 WHERE id = ?1", NULL, line, 2, NULL,
-                  0);
+        step_done(st, "UPDATE order_lines SET reserved = ?2 WHERE id = ?1", NULL, line, 2, NULL, 0);
     }
     {
         int64_t ints[] = {id, now, warehouse_id};

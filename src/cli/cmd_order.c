@@ -139,23 +139,30 @@ static int find_order(struct cli *cli, const struct orders_actor *actor, const c
 static int order_list(struct cli *cli, int argc, char **argv)
 {
     const char *status = NULL, *payment = NULL, *customer = NULL, *source = NULL, *from = NULL,
-               *to = NULL, *number = NULL, *po = NULL, *product = NULL, *sort = NULL,
-               *limit = NULL, *offset = NULL;
+               *to = NULL, *number = NULL, *po = NULL, *product = NULL, *sort = NULL, *limit = NULL,
+               *offset = NULL;
     int partial = 0, complete = 0, asc = 0;
     const struct cli_opt opts[] = {
-        {.name = "status", .value = &status},   {.name = "payment", .value = &payment},
-        {.name = "customer", .value = &customer}, {.name = "source", .value = &source},
-        {.name = "from", .value = &from},       {.name = "to", .value = &to},
-        {.name = "number", .value = &number},   {.name = "po", .value = &po},
-        {.name = "product", .value = &product}, {.name = "sort", .value = &sort},
-        {.name = "limit", .value = &limit},     {.name = "offset", .value = &offset},
-        {.name = "partial", .set = &partial},   {.name = "complete", .set = &complete},
+        {.name = "status", .value = &status},
+        {.name = "payment", .value = &payment},
+        {.name = "customer", .value = &customer},
+        {.name = "source", .value = &source},
+        {.name = "from", .value = &from},
+        {.name = "to", .value = &to},
+        {.name = "number", .value = &number},
+        {.name = "po", .value = &po},
+        {.name = "product", .value = &product},
+        {.name = "sort", .value = &sort},
+        {.name = "limit", .value = &limit},
+        {.name = "offset", .value = &offset},
+        {.name = "partial", .set = &partial},
+        {.name = "complete", .set = &complete},
         {.name = "asc", .set = &asc},
     };
     char *pos[1];
     size_t npos;
-    int rc = cli_parse_opts("order list", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0,
-                            &npos);
+    int rc =
+        cli_parse_opts("order list", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos);
     if (rc)
         return rc;
     struct orders_query q;
@@ -285,8 +292,8 @@ static json_t *order_json(const struct orders_order *o, const struct orders_hist
             l->position, "kind", l->kind == ORDERS_LINE_PRODUCT ? "product" : "unmatched", "code",
             l->code, "name", l->name, "qty", qty_json(l->qty), "unit", l->unit, "price",
             price_json(l->unit_price), "discount", qty_json(l->discount * 10), "vat", l->vat,
-            "price_source", l->price_source, "value", money_json(l->value, o->currency),
-            "reserved", qty_json(l->reserved), "backordered", qty_json(l->backordered));
+            "price_source", l->price_source, "value", money_json(l->value, o->currency), "reserved",
+            qty_json(l->reserved), "backordered", qty_json(l->backordered));
         json_array_append_new(lines, j);
     }
     for (size_t i = 0; rates && i < o->totals.nrates; i++) {
@@ -358,8 +365,8 @@ static int order_show(struct cli *cli, int argc, char **argv)
         money_str(l->value, o.currency, m, sizeof m);
         char p[40];
         fixed(l->unit_price, KT_PRICE_DECIMALS, 2, p, sizeof p);
-        printf("%3d %-14s %8s %-4s x %10s  VAT %-3s %12s%s\n", l->position, l->code, q, l->unit,
-               p, l->vat, m, l->kind == ORDERS_LINE_UNMATCHED ? "  (not mapped)" : "");
+        printf("%3d %-14s %8s %-4s x %10s  VAT %-3s %12s%s\n", l->position, l->code, q, l->unit, p,
+               l->vat, m, l->kind == ORDERS_LINE_UNMATCHED ? "  (not mapped)" : "");
     }
     for (size_t i = 0; i < o.totals.nrates; i++) {
         const struct orders_totals_rate *r = &o.totals.rates[i];
@@ -386,8 +393,7 @@ static int parse_line(const char *text, struct orders_line_input *l, char *code,
     struct kt_err err;
     const char *c1 = strchr(text, ':');
     if (!c1 || c1 == text)
-        return cli_error(CLI_EXIT_USAGE, "--line %s: write it as CODE:QTY or CODE:QTY:PRICE",
-                         text);
+        return cli_error(CLI_EXIT_USAGE, "--line %s: write it as CODE:QTY or CODE:QTY:PRICE", text);
     if ((size_t)(c1 - text) >= n)
         return cli_error(CLI_EXIT_USAGE, "--line %s: the code is too long", text);
     snprintf(code, n, "%.*s", (int)(c1 - text), text);
@@ -451,18 +457,24 @@ static int order_create(struct cli *cli, int argc, char **argv)
                *notes = NULL, *internal = NULL, *user = NULL, *external = NULL;
     int gross = 0, net = 0, submit = 0, unmatched = 0;
     const struct cli_opt opts[] = {
-        {.name = "customer", .value = &customer}, {.name = "currency", .value = &currency},
-        {.name = "po", .value = &po},             {.name = "source", .value = &source},
-        {.name = "date", .value = &date},         {.name = "notes", .value = &notes},
-        {.name = "internal-notes", .value = &internal}, {.name = "user", .value = &user},
-        {.name = "external-id", .value = &external},    {.name = "gross", .set = &gross},
-        {.name = "net", .set = &net},             {.name = "submit", .set = &submit},
+        {.name = "customer", .value = &customer},
+        {.name = "currency", .value = &currency},
+        {.name = "po", .value = &po},
+        {.name = "source", .value = &source},
+        {.name = "date", .value = &date},
+        {.name = "notes", .value = &notes},
+        {.name = "internal-notes", .value = &internal},
+        {.name = "user", .value = &user},
+        {.name = "external-id", .value = &external},
+        {.name = "gross", .set = &gross},
+        {.name = "net", .set = &net},
+        {.name = "submit", .set = &submit},
         {.name = "allow-unmatched", .set = &unmatched},
     };
     char *pos[1];
     size_t npos;
-    if ((rc = cli_parse_opts("order create", argc, argv, opts, sizeof opts / sizeof opts[0], pos,
-                             0, &npos)))
+    if ((rc = cli_parse_opts("order create", argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0,
+                             &npos)))
         return rc;
     if (!customer || nlines == 0)
         return cli_error(CLI_EXIT_USAGE,
@@ -588,9 +600,8 @@ static int order_change(struct cli *cli, int argc, char **argv, const char *sub)
     } else {
         struct catalog_product p;
         if (catalog_product_get_by_code(cli->st, pos[2], &arena, &p, &err)) {
-            rc = err.code == KT_ENOTFOUND
-                     ? cli_error(CLI_EXIT_NO, "there is no product %s", pos[2])
-                     : domain_error("cannot look up the product", &err);
+            rc = err.code == KT_ENOTFOUND ? cli_error(CLI_EXIT_NO, "there is no product %s", pos[2])
+                                          : domain_error("cannot look up the product", &err);
             goto out;
         }
         if (orders_map_line(cli->st, &actor, o.id, o.version, (int)position, p.id, &version,
@@ -644,8 +655,8 @@ static int order_series(struct cli *cli, int argc, char **argv)
 
 int cli_cmd_order(struct cli *cli, int argc, char **argv)
 {
-    static const char *const subs[] = {"list",     "show",   "create", "confirm",
-                                       "cancel",   "map-line", "series"};
+    static const char *const subs[] = {"list",   "show",     "create", "confirm",
+                                       "cancel", "map-line", "series"};
     if (argc < 2)
         return cli_error(CLI_EXIT_USAGE,
                          "usage: kontor order list|show|create|confirm|cancel|map-line|series; "

@@ -262,7 +262,8 @@ int orders_recompute(struct store *st, struct orders_head *h, struct kt_err *err
     store_stmt_done(s);
     if (rc < 0)
         return rc;
-    if (h->shipping_cost > 0 && (rc = orders_totals_add(&t, h->shipping_vat, h->shipping_cost, err)))
+    if (h->shipping_cost > 0 &&
+        (rc = orders_totals_add(&t, h->shipping_vat, h->shipping_cost, err)))
         return rc;
     if ((rc = orders_totals_finish(&t, err)))
         return rc;
@@ -332,9 +333,9 @@ out:
 int orders_emit(struct store *st, const char *type, const struct orders_head *h, json_t *extra,
                 struct kt_err *err)
 {
-    json_t *o = json_pack("{s:I, s:s, s:I, s:I}", "order_id", (json_int_t)h->id, "number",
-                          h->number, "customer_id", (json_int_t)h->customer_id, "version",
-                          (json_int_t)h->version);
+    json_t *o =
+        json_pack("{s:I, s:s, s:I, s:I}", "order_id", (json_int_t)h->id, "number", h->number,
+                  "customer_id", (json_int_t)h->customer_id, "version", (json_int_t)h->version);
     char *text = NULL;
     int rc;
     if (o && extra)
@@ -442,8 +443,8 @@ int orders_line_unreserve(struct store *st, const struct orders_head *h,
     struct stock_origin origin = {.doc_ref = h->number, .user = actor->name};
     struct store_stmt *s = NULL;
     int64_t reserved = 0, backordered = 0;
-    int rc = store_prepare(st, "SELECT reserved, backordered FROM order_lines WHERE id = ?1", &s,
-                           err);
+    int rc =
+        store_prepare(st, "SELECT reserved, backordered FROM order_lines WHERE id = ?1", &s, err);
     if (rc)
         return rc;
     orders_bind_int(s, 1, line_id, &b);

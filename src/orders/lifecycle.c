@@ -299,14 +299,15 @@ static int transition_tx(struct store *st, void *ctx, struct kt_err *err)
     /* One conditional UPDATE takes the order (version check, row lock on
      * PostgreSQL until commit) and sets the new status. */
     int64_t now = orders_now();
-    if ((rc = store_prepare(st,
-                            "UPDATE orders SET status = ?2, version = version + 1, updated_at = ?5, "
-                            "warehouse_id = CASE WHEN CAST(?3 AS BIGINT) > 0 THEN ?3 ELSE "
-                            "warehouse_id END, "
-                            "confirmed_at = CASE WHEN ?4 = 1 THEN ?5 ELSE confirmed_at END, "
-                            "confirmed_by = CASE WHEN ?4 = 1 THEN ?6 ELSE confirmed_by END "
-                            "WHERE id = ?1 AND version = ?7",
-                            &s, err)))
+    if ((rc =
+             store_prepare(st,
+                           "UPDATE orders SET status = ?2, version = version + 1, updated_at = ?5, "
+                           "warehouse_id = CASE WHEN CAST(?3 AS BIGINT) > 0 THEN ?3 ELSE "
+                           "warehouse_id END, "
+                           "confirmed_at = CASE WHEN ?4 = 1 THEN ?5 ELSE confirmed_at END, "
+                           "confirmed_by = CASE WHEN ?4 = 1 THEN ?6 ELSE confirmed_by END "
+                           "WHERE id = ?1 AND version = ?7",
+                           &s, err)))
         return rc;
     int confirming = t->effect == EFFECT_RESERVE;
     orders_bind_int(s, 1, h.id, &b);
@@ -329,8 +330,8 @@ static int transition_tx(struct store *st, void *ctx, struct kt_err *err)
         return rc;
     if (t->effect == EFFECT_RELEASE && h.warehouse_id > 0 && (rc = release_all(st, actor, &h, err)))
         return rc;
-    json_t *detail = json_pack("{s:s, s:s}", "from", orders_status_name(from), "to",
-                               orders_status_name(cx->to));
+    json_t *detail =
+        json_pack("{s:s, s:s}", "from", orders_status_name(from), "to", orders_status_name(cx->to));
     if (!detail)
         return kt_err_set(err, KT_ENOMEM, "out of memory");
     if (cx->reason && *cx->reason)
@@ -363,25 +364,27 @@ static int run_transition(struct store *st, struct transition_ctx *cx, int64_t *
 int orders_submit(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
                   int64_t *new_version, struct kt_err *err)
 {
-    struct transition_ctx cx = {.actor = actor, .id = id, .version = version,
-                                .to = ORDERS_SUBMITTED};
+    struct transition_ctx cx = {
+        .actor = actor, .id = id, .version = version, .to = ORDERS_SUBMITTED};
     return run_transition(st, &cx, new_version, err);
 }
 
-int orders_confirm(struct store *st, const struct orders_actor *actor, int64_t id,
-                   int64_t version, int64_t warehouse_id, int64_t *new_version,
-                   struct kt_err *err)
+int orders_confirm(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
+                   int64_t warehouse_id, int64_t *new_version, struct kt_err *err)
 {
-    struct transition_ctx cx = {.actor = actor, .id = id, .version = version,
-                                .to = ORDERS_CONFIRMED, .warehouse_id = warehouse_id};
+    struct transition_ctx cx = {.actor = actor,
+                                .id = id,
+                                .version = version,
+                                .to = ORDERS_CONFIRMED,
+                                .warehouse_id = warehouse_id};
     return run_transition(st, &cx, new_version, err);
 }
 
 int orders_cancel(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
                   const char *reason, int64_t *new_version, struct kt_err *err)
 {
-    struct transition_ctx cx = {.actor = actor, .id = id, .version = version,
-                                .to = ORDERS_CANCELLED, .reason = reason};
+    struct transition_ctx cx = {
+        .actor = actor, .id = id, .version = version, .to = ORDERS_CANCELLED, .reason = reason};
     return run_transition(st, &cx, new_version, err);
 }
 

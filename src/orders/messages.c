@@ -170,8 +170,8 @@ int orders_message_post(struct store *st, const struct orders_actor *actor, int6
 }
 
 int orders_messages(struct store *st, const struct orders_actor *actor, int64_t id,
-                    struct kt_arena *arena, struct orders_message **out, size_t *n,
-                    int64_t *unread, struct kt_err *err)
+                    struct kt_arena *arena, struct orders_message **out, size_t *n, int64_t *unread,
+                    struct kt_err *err)
 {
     int b = 0;
     struct orders_head h;

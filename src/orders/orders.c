@@ -158,10 +158,9 @@ static int explicit_price(const struct orders_actor *actor, int position, const 
     return 0;
 }
 
-static int price_line(struct store *st, const struct orders_actor *actor,
-                      const struct pricing *pr, int position, const struct orders_line_input *in,
-                      int unmatched_ok, struct kt_arena *arena, struct priced_line *out,
-                      struct kt_err *err)
+static int price_line(struct store *st, const struct orders_actor *actor, const struct pricing *pr,
+                      int position, const struct orders_line_input *in, int unmatched_ok,
+                      struct kt_arena *arena, struct priced_line *out, struct kt_err *err)
 {
     struct catalog_product p;
     const char *code = in->product_code ? in->product_code : "";
@@ -187,12 +186,12 @@ static int price_line(struct store *st, const struct orders_actor *actor,
                               position, code);
         if (!in->name || !*in->name)
             return kt_err_set(err, KT_EINVAL,
-                              "line %d (%s): an unknown product needs the name received",
-                              position, code);
+                              "line %d (%s): an unknown product needs the name received", position,
+                              code);
         if (!in->has_price || in->price < 0)
             return kt_err_set(err, KT_EINVAL,
-                              "line %d (%s): an unknown product needs the price received",
-                              position, code);
+                              "line %d (%s): an unknown product needs the price received", position,
+                              code);
         if ((rc = catalog_vat_find(in->vat, &vat, err)))
             return kt_err_prefix(err, "line %d (%s)", position, code);
         if ((rc = explicit_price(actor, position, code, in->price, err)) ||
@@ -299,10 +298,10 @@ static int insert_lines(struct store *st, int64_t order_id, const struct priced_
                                "price_source, value) VALUES ");
         for (size_t k = 0; k < chunk && rc == 0; k++) {
             int p = (int)k * 13;
-            rc = kt_buf_printf(&sql,
-                               "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
-                               k ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7,
-                               p + 8, p + 9, p + 10, p + 11, p + 12, p + 13);
+            rc = kt_buf_printf(
+                &sql, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)",
+                k ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8, p + 9,
+                p + 10, p + 11, p + 12, p + 13);
         }
         if (rc) {
             rc = kt_err_set(err, KT_ENOMEM, "the lines of the order do not fit in memory");
@@ -315,8 +314,7 @@ static int insert_lines(struct store *st, int64_t order_id, const struct priced_
             int p = (int)k * 13;
             orders_bind_int(s, p + 1, order_id, &b);
             orders_bind_int(s, p + 2, (int64_t)(at + k + 1), &b);
-            orders_bind_txt(s, p + 3, l->kind == ORDERS_LINE_PRODUCT ? "product" : "unmatched",
-                            &b);
+            orders_bind_txt(s, p + 3, l->kind == ORDERS_LINE_PRODUCT ? "product" : "unmatched", &b);
             if (l->product_id > 0)
                 orders_bind_int(s, p + 4, l->product_id, &b);
             else
@@ -363,7 +361,8 @@ static int find_customer(struct store *st, const struct orders_actor *actor,
         return kt_err_set(err, KT_EINVAL, "customer: which customer? give its code");
     if (rc == KT_ENOTFOUND)
         return kt_err_set(err, KT_EINVAL, "customer: there is no customer %s",
-                          in->customer_code && *in->customer_code ? in->customer_code : "with that id");
+                          in->customer_code && *in->customer_code ? in->customer_code
+                                                                  : "with that id");
     if (rc)
         return rc;
     if (!c->active)
@@ -640,9 +639,8 @@ out:
     return rc;
 }
 
-int orders_create(struct store *st, const struct orders_actor *actor,
-                  const struct orders_input *in, int64_t *id, char *number, int64_t *version,
-                  struct kt_err *err)
+int orders_create(struct store *st, const struct orders_actor *actor, const struct orders_input *in,
+                  int64_t *id, char *number, int64_t *version, struct kt_err *err)
 {
     int rc;
     if ((rc = orders_actor_check(actor, err)))
@@ -713,7 +711,8 @@ static int read_lines(struct store *st, struct orders_order *o, struct kt_arena 
         const char *kind = store_col_text(s, 2);
         l->id = store_col_int64(s, 0);
         l->position = (int)store_col_int64(s, 1);
-        l->kind = kind && strcmp(kind, "product") == 0 ? ORDERS_LINE_PRODUCT : ORDERS_LINE_UNMATCHED;
+        l->kind =
+            kind && strcmp(kind, "product") == 0 ? ORDERS_LINE_PRODUCT : ORDERS_LINE_UNMATCHED;
         l->product_id = store_col_is_null(s, 3) ? 0 : store_col_int64(s, 3);
         l->code = dup_col(arena, s, 4);
         l->name = dup_col(arena, s, 5);
@@ -729,8 +728,7 @@ static int read_lines(struct store *st, struct orders_order *o, struct kt_arena 
     }
     store_stmt_done(s);
     if (!o->lines)
-        return kt_err_set(err, KT_ENOMEM, "the lines of order %s do not fit in memory",
-                          o->number);
+        return kt_err_set(err, KT_ENOMEM, "the lines of order %s do not fit in memory", o->number);
     return rc < 0 ? rc : 0;
 }
 
@@ -787,8 +785,8 @@ int orders_get(struct store *st, const struct orders_actor *actor, int64_t id,
     copy_address(&o->billing, store_col_text(s, 16), store_col_text(s, 18), store_col_text(s, 19),
                  store_col_text(s, 20), store_col_text(s, 21));
     o->bill_tax_id = dup_col(arena, s, 17);
-    copy_address(&o->delivery, store_col_text(s, 22), store_col_text(s, 23),
-                 store_col_text(s, 24), store_col_text(s, 25), store_col_text(s, 26));
+    copy_address(&o->delivery, store_col_text(s, 22), store_col_text(s, 23), store_col_text(s, 24),
+                 store_col_text(s, 25), store_col_text(s, 26));
     o->payment_method = dup_col(arena, s, 27);
     o->payment_days = (int)store_col_int64(s, 28);
     o->shipping_method = dup_col(arena, s, 29);
@@ -822,8 +820,8 @@ int orders_get(struct store *st, const struct orders_actor *actor, int64_t id,
     return orders_totals_finish(&o->totals, err);
 }
 
-int orders_find(struct store *st, const struct orders_actor *actor, const char *number,
-                int64_t *id, struct kt_err *err)
+int orders_find(struct store *st, const struct orders_actor *actor, const char *number, int64_t *id,
+                struct kt_err *err)
 {
     int b = 0;
     struct store_stmt *s = NULL;
@@ -831,7 +829,8 @@ int orders_find(struct store *st, const struct orders_actor *actor, const char *
     if ((rc = orders_actor_check(actor, err)))
         return rc;
     if ((rc = store_prepare(st,
-                            "SELECT id FROM orders WHERE number = ?1 AND (CAST(?2 AS BIGINT) = 0 OR customer_id = ?2)",
+                            "SELECT id FROM orders WHERE number = ?1 AND (CAST(?2 AS BIGINT) = 0 "
+                            "OR customer_id = ?2)",
                             &s, err)))
         return rc;
     orders_bind_txt(s, 1, number, &b);
@@ -1114,8 +1113,8 @@ static int check_editable(const struct orders_actor *actor, const struct orders_
                               h->number);
         return 0;
     default:
-        return kt_err_set(err, KT_EINVAL, "order %s is %s and can no longer be changed",
-                          h->number, orders_status_name(h->status));
+        return kt_err_set(err, KT_EINVAL, "order %s is %s and can no longer be changed", h->number,
+                          orders_status_name(h->status));
     }
 }
 
@@ -1223,8 +1222,8 @@ static int op_line_add(struct store *st, struct edit_ctx *cx, struct orders_head
     struct priced_line pl;
     int64_t line_id = 0;
     int rc;
-    int64_t count = scalar(st, "SELECT count(*) FROM order_lines WHERE order_id = ?1", h->id, &rc,
-                           err);
+    int64_t count =
+        scalar(st, "SELECT count(*) FROM order_lines WHERE order_id = ?1", h->id, &rc, err);
     if (rc)
         return rc;
     if (count >= ORDERS_LINES_MAX)
@@ -1347,8 +1346,8 @@ static int op_line_remove(struct store *st, struct edit_ctx *cx, struct orders_h
     int rc;
     if ((rc = load_line(st, h, cx->position, &l, err)))
         return rc;
-    int64_t count = scalar(st, "SELECT count(*) FROM order_lines WHERE order_id = ?1", h->id, &rc,
-                           err);
+    int64_t count =
+        scalar(st, "SELECT count(*) FROM order_lines WHERE order_id = ?1", h->id, &rc, err);
     if (rc)
         return rc;
     if (count <= 1)
@@ -1490,8 +1489,8 @@ static int op_header(struct store *st, struct edit_ctx *cx, struct orders_head *
     if (c->shipping_method)
         diff_str(d, "shipping_method", smethod, c->shipping_method);
     if (c->payment_days >= 0 && c->payment_days != days)
-        json_object_set_new(d, "payment_days", json_pack("[I, I]", (json_int_t)days,
-                                                         (json_int_t)c->payment_days));
+        json_object_set_new(d, "payment_days",
+                            json_pack("[I, I]", (json_int_t)days, (json_int_t)c->payment_days));
     if (c->shipping_cost_set && c->shipping_cost != cost) {
         char was[40], now[40];
         orders_money_str(cost, h->currency, was, sizeof was);
@@ -1628,8 +1627,7 @@ out:
     return rc;
 }
 
-static int run_edit(struct store *st, struct edit_ctx *cx, int64_t *new_version,
-                    struct kt_err *err)
+static int run_edit(struct store *st, struct edit_ctx *cx, int64_t *new_version, struct kt_err *err)
 {
     int rc = orders_actor_check(cx->actor, err);
     if (rc == 0)
@@ -1649,17 +1647,16 @@ int orders_update_header(struct store *st, const struct orders_actor *actor, int
         (rc = check_text("notes_customer", c->notes_customer, ORDERS_TEXT_MAX, err)) ||
         (rc = check_text("notes_internal", c->notes_internal, ORDERS_TEXT_MAX, err)))
         return rc;
-    struct edit_ctx cx = {.op = EDIT_HEADER, .actor = actor, .id = id, .version = version,
-                          .header = c};
+    struct edit_ctx cx = {
+        .op = EDIT_HEADER, .actor = actor, .id = id, .version = version, .header = c};
     return run_edit(st, &cx, new_version, err);
 }
 
-int orders_line_add(struct store *st, const struct orders_actor *actor, int64_t id,
-                    int64_t version, const struct orders_line_input *line, int64_t *new_version,
-                    struct kt_err *err)
+int orders_line_add(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
+                    const struct orders_line_input *line, int64_t *new_version, struct kt_err *err)
 {
-    struct edit_ctx cx = {.op = EDIT_LINE_ADD, .actor = actor, .id = id, .version = version,
-                          .line = line};
+    struct edit_ctx cx = {
+        .op = EDIT_LINE_ADD, .actor = actor, .id = id, .version = version, .line = line};
     return run_edit(st, &cx, new_version, err);
 }
 
@@ -1667,25 +1664,34 @@ int orders_line_update(struct store *st, const struct orders_actor *actor, int64
                        int64_t version, int position, int64_t qty, int has_price, int64_t price,
                        int64_t discount, int64_t *new_version, struct kt_err *err)
 {
-    struct edit_ctx cx = {.op = EDIT_LINE_UPDATE, .actor = actor, .id = id, .version = version,
-                          .position = position, .qty = qty, .has_price = has_price,
-                          .price = price, .discount = discount};
+    struct edit_ctx cx = {.op = EDIT_LINE_UPDATE,
+                          .actor = actor,
+                          .id = id,
+                          .version = version,
+                          .position = position,
+                          .qty = qty,
+                          .has_price = has_price,
+                          .price = price,
+                          .discount = discount};
     return run_edit(st, &cx, new_version, err);
 }
 
 int orders_line_remove(struct store *st, const struct orders_actor *actor, int64_t id,
                        int64_t version, int position, int64_t *new_version, struct kt_err *err)
 {
-    struct edit_ctx cx = {.op = EDIT_LINE_REMOVE, .actor = actor, .id = id, .version = version,
-                          .position = position};
+    struct edit_ctx cx = {
+        .op = EDIT_LINE_REMOVE, .actor = actor, .id = id, .version = version, .position = position};
     return run_edit(st, &cx, new_version, err);
 }
 
-int orders_map_line(struct store *st, const struct orders_actor *actor, int64_t id,
-                    int64_t version, int position, int64_t product_id, int64_t *new_version,
-                    struct kt_err *err)
+int orders_map_line(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
+                    int position, int64_t product_id, int64_t *new_version, struct kt_err *err)
 {
-    struct edit_ctx cx = {.op = EDIT_MAP, .actor = actor, .id = id, .version = version,
-                          .position = position, .product_id = product_id};
+    struct edit_ctx cx = {.op = EDIT_MAP,
+                          .actor = actor,
+                          .id = id,
+                          .version = version,
+                          .position = position,
+                          .product_id = product_id};
     return run_edit(st, &cx, new_version, err);
 }

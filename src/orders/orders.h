@@ -68,11 +68,11 @@
 #include "orders/totals.h"
 #include "store/store.h"
 
-#define ORDERS_SERIES "ZK"      /* the numbering series of orders */
-#define ORDERS_NUMBER_MAX 96    /* bytes of an order number, NUL included */
-#define ORDERS_TEXT_MAX 2000    /* notes, messages: bytes */
-#define ORDERS_FIELD_MAX 200    /* names, PO number, external id, methods: bytes */
-#define ORDERS_LINES_MAX 10000  /* lines per order */
+#define ORDERS_SERIES "ZK"     /* the numbering series of orders */
+#define ORDERS_NUMBER_MAX 96   /* bytes of an order number, NUL included */
+#define ORDERS_TEXT_MAX 2000   /* notes, messages: bytes */
+#define ORDERS_FIELD_MAX 200   /* names, PO number, external id, methods: bytes */
+#define ORDERS_LINES_MAX 10000 /* lines per order */
 
 enum orders_status {
     ORDERS_DRAFT,
@@ -155,28 +155,28 @@ struct orders_address {
 };
 
 struct orders_input {
-    int64_t customer_id;       /* 0: use customer_code */
+    int64_t customer_id; /* 0: use customer_code */
     const char *customer_code;
-    const char *source;        /* "backoffice" (NULL), "portal" or "shop:NAME" */
-    const char *external_id;   /* the shop's order id; NULL: none */
-    const char *customer_po;   /* the customer's own order number; NULL: none */
-    const char *currency;      /* NULL: the customer's currency */
-    int basis_set;             /* 0: net, or gross for a shop:* source */
+    const char *source;      /* "backoffice" (NULL), "portal" or "shop:NAME" */
+    const char *external_id; /* the shop's order id; NULL: none */
+    const char *customer_po; /* the customer's own order number; NULL: none */
+    const char *currency;    /* NULL: the customer's currency */
+    int basis_set;           /* 0: net, or gross for a shop:* source */
     enum price_basis basis;
-    kt_date date;              /* order date; 0: today in Warsaw */
-    int64_t delivery_address_id;       /* a customer address; 0: see delivery */
+    kt_date date;                          /* order date; 0: today in Warsaw */
+    int64_t delivery_address_id;           /* a customer address; 0: see delivery */
     const struct orders_address *delivery; /* NULL: the default address or the billing one */
-    const char *payment_method; /* NULL: the customer's */
-    int payment_days;           /* -1: the customer's */
-    const char *shipping_method; /* NULL: none */
-    int64_t shipping_cost;       /* minor units on the order's basis, >= 0 */
-    const char *shipping_vat;    /* NULL: "23" */
+    const char *payment_method;            /* NULL: the customer's */
+    int payment_days;                      /* -1: the customer's */
+    const char *shipping_method;           /* NULL: none */
+    int64_t shipping_cost;                 /* minor units on the order's basis, >= 0 */
+    const char *shipping_vat;              /* NULL: "23" */
     const char *notes_customer;
     const char *notes_internal;
-    int submit;        /* 1: create as submitted (portal checkout) */
-    int unmatched_ok;  /* 1: unknown product codes become unmatched lines (shops) */
+    int submit;       /* 1: create as submitted (portal checkout) */
+    int unmatched_ok; /* 1: unknown product codes become unmatched lines (shops) */
     const struct orders_line_input *lines;
-    size_t nlines;     /* 1..ORDERS_LINES_MAX */
+    size_t nlines; /* 1..ORDERS_LINES_MAX */
 };
 
 /* Clears in: no lines, payment days from the customer, source backoffice. */
@@ -257,17 +257,16 @@ struct orders_order {
  * price in EUR ...". An order with the same source and external id exists:
  * KT_EEXIST naming its number.
  */
-int orders_create(struct store *st, const struct orders_actor *actor,
-                  const struct orders_input *in, int64_t *id, char *number, int64_t *version,
-                  struct kt_err *err);
+int orders_create(struct store *st, const struct orders_actor *actor, const struct orders_input *in,
+                  int64_t *id, char *number, int64_t *version, struct kt_err *err);
 
 /* Reads an order with its lines and totals. KT_ENOTFOUND when there is none
  * (or it belongs to another customer than a customer actor's). */
 int orders_get(struct store *st, const struct orders_actor *actor, int64_t id,
                struct kt_arena *arena, struct orders_order *out, struct kt_err *err);
 /* The id of order `number`; KT_ENOTFOUND the same way. */
-int orders_find(struct store *st, const struct orders_actor *actor, const char *number,
-                int64_t *id, struct kt_err *err);
+int orders_find(struct store *st, const struct orders_actor *actor, const char *number, int64_t *id,
+                struct kt_err *err);
 
 enum orders_sort {
     ORDERS_SORT_NUMBER, /* number (= creation order within a series) */
@@ -282,20 +281,20 @@ const char *orders_sort_name(enum orders_sort s);
 int orders_sort_parse(const char *text, enum orders_sort *out, struct kt_err *err);
 
 struct orders_query {
-    int status;           /* -1: any, else enum orders_status */
-    int payment;          /* -1: any, else enum orders_payment */
-    int64_t customer_id;  /* 0: any (a customer actor always sees only its own) */
-    const char *source;   /* NULL: any; "shop" matches every shop */
-    kt_date date_from;    /* 0: open */
-    kt_date date_to;      /* 0: open; inclusive */
-    const char *number;   /* NULL: any; else a prefix of the number */
+    int status;              /* -1: any, else enum orders_status */
+    int payment;             /* -1: any, else enum orders_payment */
+    int64_t customer_id;     /* 0: any (a customer actor always sees only its own) */
+    const char *source;      /* NULL: any; "shop" matches every shop */
+    kt_date date_from;       /* 0: open */
+    kt_date date_to;         /* 0: open; inclusive */
+    const char *number;      /* NULL: any; else a prefix of the number */
     const char *customer_po; /* NULL: any; else a prefix */
-    int64_t product_id;   /* 0: any; else orders with a line of this product */
-    int partial;          /* -1: any, 0: complete only, 1: partial only */
+    int64_t product_id;      /* 0: any; else orders with a line of this product */
+    int partial;             /* -1: any, 0: complete only, 1: partial only */
     enum orders_sort sort;
     int descending;
-    int limit;            /* 1..1000; 0: 50 */
-    int offset;           /* >= 0 */
+    int limit;  /* 1..1000; 0: 50 */
+    int offset; /* >= 0 */
 };
 
 void orders_query_init(struct orders_query *q);
@@ -346,9 +345,8 @@ int orders_update_header(struct store *st, const struct orders_actor *actor, int
                          int64_t *new_version, struct kt_err *err);
 
 /* Appends a line (priced as at creation). */
-int orders_line_add(struct store *st, const struct orders_actor *actor, int64_t id,
-                    int64_t version, const struct orders_line_input *line, int64_t *new_version,
-                    struct kt_err *err);
+int orders_line_add(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
+                    const struct orders_line_input *line, int64_t *new_version, struct kt_err *err);
 
 /*
  * Changes the quantity, price or discount of line `position`: qty > 0 sets
@@ -371,9 +369,8 @@ int orders_line_remove(struct store *st, const struct orders_actor *actor, int64
  * received is kept (it is what the customer agreed to). When the last
  * unmatched line is mapped, the order is no longer partial.
  */
-int orders_map_line(struct store *st, const struct orders_actor *actor, int64_t id,
-                    int64_t version, int position, int64_t product_id, int64_t *new_version,
-                    struct kt_err *err);
+int orders_map_line(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
+                    int position, int64_t product_id, int64_t *new_version, struct kt_err *err);
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
@@ -381,9 +378,8 @@ int orders_submit(struct store *st, const struct orders_actor *actor, int64_t id
                   int64_t *new_version, struct kt_err *err);
 
 /* Confirms (staff): reserves stock in warehouse_id (0: the company's default). */
-int orders_confirm(struct store *st, const struct orders_actor *actor, int64_t id,
-                   int64_t version, int64_t warehouse_id, int64_t *new_version,
-                   struct kt_err *err);
+int orders_confirm(struct store *st, const struct orders_actor *actor, int64_t id, int64_t version,
+                   int64_t warehouse_id, int64_t *new_version, struct kt_err *err);
 
 /* Cancels with a reason (may be NULL) and releases the reservations. A
  * customer actor may cancel only while the order is draft or submitted. */
@@ -448,8 +444,8 @@ int orders_message_post(struct store *st, const struct orders_actor *actor, int6
 /* The thread, oldest first; *unread (may be NULL) counts messages from the
  * other side that the actor has not read. */
 int orders_messages(struct store *st, const struct orders_actor *actor, int64_t id,
-                    struct kt_arena *arena, struct orders_message **out, size_t *n,
-                    int64_t *unread, struct kt_err *err);
+                    struct kt_arena *arena, struct orders_message **out, size_t *n, int64_t *unread,
+                    struct kt_err *err);
 
 /* Marks every message from the other side as read by the actor's side. */
 int orders_messages_mark_read(struct store *st, const struct orders_actor *actor, int64_t id,

@@ -102,8 +102,8 @@ int orders_totals_add(struct orders_totals *t, const char *vat, int64_t value, s
     if (t->nrates >= ORDERS_TOTALS_RATES_MAX || (int)t->nrates >= count)
         return kt_err_set(err, KT_EINTERNAL, "more VAT rates than the table has");
     memmove(&t->rates[at + 1], &t->rates[at], (t->nrates - at) * sizeof t->rates[0]);
-    t->rates[at] = (struct orders_totals_rate){
-        .vat = v->code, .rate = v->rate, .base = value, .lines = 1};
+    t->rates[at] =
+        (struct orders_totals_rate){.vat = v->code, .rate = v->rate, .base = value, .lines = 1};
     t->nrates++;
     return 0;
 }
@@ -141,9 +141,8 @@ int orders_totals_finish(struct orders_totals *t, struct kt_err *err)
     return 0;
 }
 
-int orders_totals_compute(const struct orders_totals_line *lines, size_t n,
-                          const char *currency, enum price_basis basis,
-                          struct orders_totals *out, struct kt_err *err)
+int orders_totals_compute(const struct orders_totals_line *lines, size_t n, const char *currency,
+                          enum price_basis basis, struct orders_totals *out, struct kt_err *err)
 {
     int rc = orders_totals_begin(out, currency, basis, err);
     for (size_t i = 0; i < n && rc == 0; i++) {

@@ -75,8 +75,7 @@ int orders_totals_begin(struct orders_totals *t, const char *currency, enum pric
 
 /* Adds a line value (minor units, on the basis) at VAT code `vat`.
  * KT_EINVAL names an unknown code; KT_EOVERFLOW when a sum does not fit. */
-int orders_totals_add(struct orders_totals *t, const char *vat, int64_t value,
-                      struct kt_err *err);
+int orders_totals_add(struct orders_totals *t, const char *vat, int64_t value, struct kt_err *err);
 
 /* Computes VAT, net and gross per rate and the sums from what was added. */
 int orders_totals_finish(struct orders_totals *t, struct kt_err *err);
@@ -85,9 +84,8 @@ int orders_totals_finish(struct orders_totals *t, struct kt_err *err);
  * All three at once over n lines (line values computed with
  * orders_line_value). On error the message names the line (1-based).
  */
-int orders_totals_compute(const struct orders_totals_line *lines, size_t n,
-                          const char *currency, enum price_basis basis,
-                          struct orders_totals *out, struct kt_err *err);
+int orders_totals_compute(const struct orders_totals_line *lines, size_t n, const char *currency,
+                          enum price_basis basis, struct orders_totals *out, struct kt_err *err);
 
 /* The per-rate row of code `vat` in t, or NULL when that rate does not occur. */
 const struct orders_totals_rate *orders_totals_rate_of(const struct orders_totals *t,

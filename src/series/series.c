@@ -206,8 +206,7 @@ static int check_code(const char *code, struct kt_err *err)
 {
     size_t n = code ? strlen(code) : 0;
     if (n == 0 || n > SERIES_CODE_MAX)
-        return kt_err_set(err, KT_EINVAL, "series: a code has 1 to %d characters",
-                          SERIES_CODE_MAX);
+        return kt_err_set(err, KT_EINVAL, "series: a code has 1 to %d characters", SERIES_CODE_MAX);
     for (size_t i = 0; i < n; i++) {
         char c = code[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -227,11 +226,12 @@ static int define_tx(struct store *st, void *ctx, struct kt_err *err)
     int b = 0;
     struct define_ctx *d = ctx;
     struct store_stmt *s = NULL;
-    int rc = store_prepare(st,
-                           "INSERT INTO number_series (code, format, updated_at) VALUES (?1, ?2, ?3) "
-                           "ON CONFLICT (code) DO UPDATE SET format = excluded.format, "
-                           "updated_at = excluded.updated_at",
-                           &s, err);
+    int rc =
+        store_prepare(st,
+                      "INSERT INTO number_series (code, format, updated_at) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (code) DO UPDATE SET format = excluded.format, "
+                      "updated_at = excluded.updated_at",
+                      &s, err);
     if (rc)
         return rc;
     bind_txt(s, 1, d->code, &b);
@@ -332,8 +332,7 @@ int series_next(struct store *st, const char *code, kt_date date, char *buf, siz
     return series_render(format, date, n, buf, len, err);
 }
 
-int series_last(struct store *st, const char *code, kt_date date, int64_t *last,
-                struct kt_err *err)
+int series_last(struct store *st, const char *code, kt_date date, int64_t *last, struct kt_err *err)
 {
     int b = 0;
     char format[SERIES_FORMAT_MAX + 1], period[SERIES_PERIOD_SIZE];
@@ -342,9 +341,9 @@ int series_last(struct store *st, const char *code, kt_date date, int64_t *last,
     if ((rc = series_get_format(st, code, format, err)) ||
         (rc = series_period(format, date, period, err)))
         return rc;
-    if ((rc = store_prepare(st,
-                            "SELECT last FROM series_counters WHERE series_code = ?1 AND period = ?2",
-                            &s, err)))
+    if ((rc = store_prepare(
+             st, "SELECT last FROM series_counters WHERE series_code = ?1 AND period = ?2", &s,
+             err)))
         return rc;
     bind_txt(s, 1, code, &b);
     bind_txt(s, 2, period, &b);

@@ -40,8 +40,12 @@
 #define SERIES_PERIOD_SIZE 11
 
 /* How often a format restarts its counter. */
-enum series_reset { SERIES_RESET_NEVER, SERIES_RESET_YEARLY, SERIES_RESET_MONTHLY,
-                    SERIES_RESET_DAILY };
+enum series_reset {
+    SERIES_RESET_NEVER,
+    SERIES_RESET_YEARLY,
+    SERIES_RESET_MONTHLY,
+    SERIES_RESET_DAILY
+};
 
 /*
  * Checks a format (see above); on success *reset (may be NULL) tells when

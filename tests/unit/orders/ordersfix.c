@@ -18,10 +18,10 @@
 #include "store/migrate.h"
 #include "testdb.h"
 
-const struct orders_actor ordersfix_staff = {
-    .kind = ORDERS_ACTOR_STAFF,
-    .name = "anna",
-    .rights = ORDERS_RIGHT_EDIT_CONFIRMED | ORDERS_RIGHT_SET_PRICE};
+const struct orders_actor ordersfix_staff = {.kind = ORDERS_ACTOR_STAFF,
+                                             .name = "anna",
+                                             .rights = ORDERS_RIGHT_EDIT_CONFIRMED |
+                                                       ORDERS_RIGHT_SET_PRICE};
 const struct orders_actor ordersfix_clerk = {.kind = ORDERS_ACTOR_STAFF, .name = "jan"};
 const struct orders_actor ordersfix_system = {.kind = ORDERS_ACTOR_SYSTEM, .name = "job:shop"};
 
@@ -57,8 +57,7 @@ static int64_t product(struct store *st, const char *code, const char *unit, con
     return p.id;
 }
 
-static int64_t customer(struct store *st, const char *code, const char *country,
-                        const char *postal)
+static int64_t customer(struct store *st, const char *code, const char *country, const char *postal)
 {
     struct parties_customer c;
     struct kt_err err;
@@ -96,8 +95,7 @@ static int64_t list(struct store *st, const char *code, const char *currency)
     return id;
 }
 
-static void price(struct store *st, int64_t list_id, int64_t product_id, int64_t p,
-                  int64_t min_qty)
+static void price(struct store *st, int64_t list_id, int64_t product_id, int64_t p, int64_t min_qty)
 {
     struct price_item it = {
         .price_list_id = list_id, .product_id = product_id, .price = p, .min_qty = min_qty};

@@ -40,9 +40,9 @@ void ordersfix_reset(struct ordersfix *f);
 int64_t ordersfix_int(struct store *st, const char *sql, int64_t arg);
 void ordersfix_exec(struct store *st, const char *sql);
 
-extern const struct orders_actor ordersfix_staff;    /* "anna", every right */
-extern const struct orders_actor ordersfix_clerk;    /* "jan", no rights */
-extern const struct orders_actor ordersfix_system;   /* "job:shop" */
+extern const struct orders_actor ordersfix_staff;  /* "anna", every right */
+extern const struct orders_actor ordersfix_clerk;  /* "jan", no rights */
+extern const struct orders_actor ordersfix_system; /* "job:shop" */
 
 /* A customer actor of customer id. */
 struct orders_actor ordersfix_customer_actor(int64_t customer_id);

@@ -94,8 +94,11 @@ static void test_last_units_never_reserved_twice(void **state)
                 fail_msg("confirmation %d: %d %s", i, r[i].rc, r[i].msg);
             if (!strstr(r[i].msg, "line 2 (P-PCS): not enough stock"))
                 fail_msg("confirmation %d: %s", i, r[i].msg);
-            assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM orders WHERE id = ?1 AND "
-                                                  "status = 'draft'", r[i].order_id), 1);
+            assert_int_equal(ordersfix_int(fx.st,
+                                           "SELECT count(*) FROM orders WHERE id = ?1 AND "
+                                           "status = 'draft'",
+                                           r[i].order_id),
+                             1);
         }
         assert_int_equal(ok, 2);
         struct stock_level lv;
@@ -107,10 +110,13 @@ static void test_last_units_never_reserved_twice(void **state)
         /* the P-8 lines of refused orders were not reserved either */
         assert_int_equal(stock_get(fx.st, fx.p_8, fx.mag1, &lv, &err), 0);
         assert_int_equal(lv.reserved, 2000);
-        assert_int_equal(ordersfix_int(fx.st, "SELECT coalesce(sum(reserved), 0) FROM order_lines",
-                                       0), 6000);
-        assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                              "'order.confirmed'", 0), 2);
+        assert_int_equal(
+            ordersfix_int(fx.st, "SELECT coalesce(sum(reserved), 0) FROM order_lines", 0), 6000);
+        assert_int_equal(ordersfix_int(fx.st,
+                                       "SELECT count(*) FROM events WHERE type = "
+                                       "'order.confirmed'",
+                                       0),
+                         2);
     }
 }
 
@@ -192,9 +198,8 @@ static void test_gapless_numbers(void **state)
         snprintf(want, sizeof want, "ZK/2026/11/%04d", i);
         struct store_stmt *s = NULL;
         struct kt_err err;
-        assert_int_equal(store_prepare(fx.st, "SELECT count(*) FROM orders WHERE number = ?1", &s,
-                                       &err),
-                         0);
+        assert_int_equal(
+            store_prepare(fx.st, "SELECT count(*) FROM orders WHERE number = ?1", &s, &err), 0);
         store_bind_text(s, 1, want);
         assert_int_equal(store_step(s, &err), STORE_ROW);
         if (store_col_int64(s, 0) != 1)

@@ -108,13 +108,13 @@ static void test_every_transition(void **state)
             if (to == ORDERS_DRAFT)
                 continue; /* nothing leads back to draft: no function even asks */
             int64_t id = order_in(from);
-            int64_t before = ordersfix_int(
-                fx.st, "SELECT count(*) FROM order_history WHERE order_id = ?1", id);
+            int64_t before =
+                ordersfix_int(fx.st, "SELECT count(*) FROM order_history WHERE order_id = ?1", id);
             int rc = move(&ordersfix_staff, id, to, &err);
             struct orders_order o;
             assert_int_equal(orders_get(fx.st, &ordersfix_staff, id, &a, &o, &err), 0);
-            int64_t after = ordersfix_int(
-                fx.st, "SELECT count(*) FROM order_history WHERE order_id = ?1", id);
+            int64_t after =
+                ordersfix_int(fx.st, "SELECT count(*) FROM order_history WHERE order_id = ?1", id);
             if (allowed[from][to]) {
                 if (rc != 0)
                     fail_msg("%s -> %s refused: %s", orders_status_name(from),
@@ -123,12 +123,11 @@ static void test_every_transition(void **state)
                 assert_int_equal(after, before + 1);
             } else {
                 if (rc == 0)
-                    fail_msg("%s -> %s allowed", orders_status_name(from),
-                             orders_status_name(to));
+                    fail_msg("%s -> %s allowed", orders_status_name(from), orders_status_name(to));
                 assert_int_equal(rc, KT_EINVAL);
                 char want[128];
-                snprintf(want, sizeof want, "is %s and cannot become %s",
-                         orders_status_name(from), orders_status_name(to));
+                snprintf(want, sizeof want, "is %s and cannot become %s", orders_status_name(from),
+                         orders_status_name(to));
                 assert_non_null(strstr(err.msg, want));
                 assert_int_equal(o.status, from);
                 assert_int_equal(after, before);
@@ -136,8 +135,7 @@ static void test_every_transition(void **state)
         }
     }
     kt_arena_release(&a);
-    assert_int_equal(orders_set_status(fx.st, &ordersfix_staff, 1, 1, ORDERS_CONFIRMED, NULL,
-                                       &err),
+    assert_int_equal(orders_set_status(fx.st, &ordersfix_staff, 1, 1, ORDERS_CONFIRMED, NULL, &err),
                      KT_EINVAL);
 }
 
@@ -147,19 +145,37 @@ static void test_events_of_transitions(void **state)
     order_in(ORDERS_COMPLETED);
     order_in(ORDERS_CANCELLED);
     order_in(ORDERS_SUBMITTED);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.created'", 0), 3);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.confirmed'", 0), 1);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.status_changed'", 0), 3);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.cancelled'", 0), 1);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.submitted'", 0), 1);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.status_changed' AND payload LIKE "
-                                          "'%\"to\":\"shipped\"%'", 0), 1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.created'",
+                                   0),
+                     3);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.confirmed'",
+                                   0),
+                     1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.status_changed'",
+                                   0),
+                     3);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.cancelled'",
+                                   0),
+                     1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.submitted'",
+                                   0),
+                     1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.status_changed' AND payload LIKE "
+                                   "'%\"to\":\"shipped\"%'",
+                                   0),
+                     1);
 }
 
 static void test_customer_rights(void **state)
@@ -179,13 +195,12 @@ static void test_customer_rights(void **state)
     assert_int_equal(move(&buyer, id, ORDERS_IN_FULFILMENT, &err), KT_EPERM);
     /* a customer edits its order only until it is accepted */
     id = order_in(ORDERS_SUBMITTED);
-    assert_int_equal(orders_line_update(fx.st, &buyer, id, version_of(id), 1, 3000, 0, 0, -1, NULL,
-                                        &err),
-                     0);
+    assert_int_equal(
+        orders_line_update(fx.st, &buyer, id, version_of(id), 1, 3000, 0, 0, -1, NULL, &err), 0);
     id = order_in(ORDERS_CONFIRMED);
-    assert_int_equal(orders_line_update(fx.st, &buyer, id, version_of(id), 1, 3000, 0, 0, -1, NULL,
-                                        &err),
-                     KT_EPERM);
+    assert_int_equal(
+        orders_line_update(fx.st, &buyer, id, version_of(id), 1, 3000, 0, 0, -1, NULL, &err),
+        KT_EPERM);
     assert_non_null(strstr(err.msg, "accepted already"));
 }
 
@@ -209,7 +224,8 @@ static void test_reserve_and_release(void **state)
     int64_t version;
     int64_t id = ordersfix_order(&fx, fx.k001, lines, 3, &version);
     /* P-8 is only in MAG2: the default warehouse MAG1 lacks it */
-    assert_int_equal(orders_confirm(fx.st, &ordersfix_staff, id, version, 0, NULL, &err), KT_ELIMIT);
+    assert_int_equal(orders_confirm(fx.st, &ordersfix_staff, id, version, 0, NULL, &err),
+                     KT_ELIMIT);
     if (!strstr(err.msg, "line 2 (P-8): not enough stock of P-8 in MAG1"))
         fail_msg("%s", err.msg);
     assert_int_equal(level(fx.p_pcs, fx.mag1).reserved, 0); /* nothing half-reserved */
@@ -223,22 +239,33 @@ static void test_reserve_and_release(void **state)
                      0);
     assert_int_equal(level(fx.p_pcs, fx.mag2).reserved, 6000);
     assert_int_equal(level(fx.p_8, fx.mag2).reserved, 5000);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT sum(reserved) FROM order_lines WHERE order_id "
-                                          "= ?1", id), 11000);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT sum(reserved) FROM order_lines WHERE order_id "
+                                   "= ?1",
+                                   id),
+                     11000);
     assert_int_equal(ordersfix_int(fx.st, "SELECT warehouse_id FROM orders WHERE id = ?1", id),
                      fx.mag2);
-    assert_int_equal(orders_cancel(fx.st, &ordersfix_staff, id, version, "customer called", NULL,
-                                   &err),
-                     0);
+    assert_int_equal(
+        orders_cancel(fx.st, &ordersfix_staff, id, version, "customer called", NULL, &err), 0);
     assert_int_equal(level(fx.p_pcs, fx.mag2).reserved, 0);
     assert_int_equal(level(fx.p_8, fx.mag2).reserved, 0);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT sum(reserved) FROM order_lines WHERE order_id "
-                                          "= ?1", id), 0);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM order_history WHERE order_id = ?1 "
-                                          "AND detail LIKE '%customer called%'", id), 1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT sum(reserved) FROM order_lines WHERE order_id "
+                                   "= ?1",
+                                   id),
+                     0);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM order_history WHERE order_id = ?1 "
+                                   "AND detail LIKE '%customer called%'",
+                                   id),
+                     1);
     /* reservations are in the ledger with the order number */
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM stock_ledger l JOIN orders o ON "
-                                          "o.number = l.doc_ref WHERE o.id = ?1", id), 6);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM stock_ledger l JOIN orders o ON "
+                                   "o.number = l.doc_ref WHERE o.id = ?1",
+                                   id),
+                     6);
 }
 
 static void test_backorders(void **state)
@@ -262,9 +289,9 @@ static void test_backorders(void **state)
     assert_int_equal(o.lines[0].backordered, 2000);
     assert_int_equal(level(fx.p_pcs, fx.mag1).reserved, 3000);
     /* lowering the quantity takes from the back-order first */
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, version, 1, 4000, 0, 0, -1,
-                                        &version, &err),
-                     0);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, version, 1, 4000, 0, 0, -1, &version, &err),
+        0);
     assert_int_equal(orders_get(fx.st, &ordersfix_staff, id, &a, &o, &err), 0);
     assert_int_equal(o.lines[0].reserved, 3000);
     assert_int_equal(o.lines[0].backordered, 1000);
@@ -282,37 +309,55 @@ static void test_revisions_of_confirmed(void **state)
     int64_t version;
     int64_t id = ordersfix_order(&fx, fx.k001, lines, 2, &version);
     assert_int_equal(orders_confirm(fx.st, &ordersfix_staff, id, version, 0, &version, &err), 0);
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_clerk, id, version, 1, 3000, 0, 0, -1,
-                                        NULL, &err),
-                     KT_EPERM);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_clerk, id, version, 1, 3000, 0, 0, -1, NULL, &err),
+        KT_EPERM);
     assert_non_null(strstr(err.msg, "right to edit confirmed orders"));
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, version, 1, 7000, 0, 0, -1,
-                                        &version, &err),
-                     0);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, version, 1, 7000, 0, 0, -1, &version, &err),
+        0);
     assert_int_equal(level(fx.p_pcs, fx.mag1).reserved, 7000);
     /* more than there is: refused, nothing changes */
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, version, 1, 11000, 0, 0, -1,
-                                        NULL, &err),
-                     KT_ELIMIT);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, version, 1, 11000, 0, 0, -1, NULL, &err),
+        KT_ELIMIT);
     assert_non_null(strstr(err.msg, "line 1 (P-PCS)"));
     assert_int_equal(level(fx.p_pcs, fx.mag1).reserved, 7000);
-    assert_int_equal(orders_line_remove(fx.st, &ordersfix_staff, id, version, 1, &version, &err), 0);
+    assert_int_equal(orders_line_remove(fx.st, &ordersfix_staff, id, version, 1, &version, &err),
+                     0);
     assert_int_equal(level(fx.p_pcs, fx.mag1).reserved, 0);
     assert_int_equal(ordersfix_int(fx.st, "SELECT revision FROM orders WHERE id = ?1", id), 2);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM order_revisions WHERE order_id = "
-                                          "?1", id), 2);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM order_revisions WHERE order_id = "
+                                   "?1",
+                                   id),
+                     2);
     /* revision 1: 2 -> 7 pieces, gross 24,60 + 4,32 -> 86,10 + 4,32 */
-    assert_int_equal(ordersfix_int(fx.st, "SELECT gross_before FROM order_revisions WHERE "
-                                          "order_id = ?1 AND revision = 1", id), 2460 + 432);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT gross_after FROM order_revisions WHERE "
-                                          "order_id = ?1 AND revision = 1", id), 8610 + 432);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM order_revisions WHERE order_id = "
-                                          "?1 AND diff LIKE '%\"qty\":[\"2\",\"7\"]%'", id), 1);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM order_history WHERE order_id = "
-                                          "?1 AND action = 'revised' AND revision = 2", id), 1);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.changed' AND payload LIKE '%\"revision\":2%'",
-                                   0), 1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT gross_before FROM order_revisions WHERE "
+                                   "order_id = ?1 AND revision = 1",
+                                   id),
+                     2460 + 432);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT gross_after FROM order_revisions WHERE "
+                                   "order_id = ?1 AND revision = 1",
+                                   id),
+                     8610 + 432);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM order_revisions WHERE order_id = "
+                                   "?1 AND diff LIKE '%\"qty\":[\"2\",\"7\"]%'",
+                                   id),
+                     1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM order_history WHERE order_id = "
+                                   "?1 AND action = 'revised' AND revision = 2",
+                                   id),
+                     1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.changed' AND payload LIKE '%\"revision\":2%'",
+                                   0),
+                     1);
 }
 
 static int64_t n_history(void)
@@ -361,8 +406,11 @@ static void test_confirm_is_atomic_under_faults(void **state)
     assert_true(failures > 10);
     /* both: history row, order.confirmed, two stock.changed, reservations */
     assert_int_equal(n_history(), h0 + 1);
-    assert_int_equal(ordersfix_int(fx.st, "SELECT count(*) FROM events WHERE type = "
-                                          "'order.confirmed'", 0), 1);
+    assert_int_equal(ordersfix_int(fx.st,
+                                   "SELECT count(*) FROM events WHERE type = "
+                                   "'order.confirmed'",
+                                   0),
+                     1);
     assert_int_equal(n_events(), e0 + 3);
     assert_int_equal(level(fx.p_pcs, fx.mag1).reserved, 2000);
 }

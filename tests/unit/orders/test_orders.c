@@ -71,12 +71,12 @@ static void test_create_prices_and_totals(void **state)
     struct kt_arena a;
     struct kt_err err;
     struct orders_line_input lines[] = {
-        {.product_code = "P-PCS", .qty = 3000},             /* 3 x 10,00 = 30,00 */
-        {.product_code = "P-PCS", .qty = 12000},            /* tier: 12 x 9,00 = 108,00 */
-        {.product_code = "P-KG", .qty = 2500},              /* 2,5 kg x 12,50 = 31,25 */
+        {.product_code = "P-PCS", .qty = 3000},                /* 3 x 10,00 = 30,00 */
+        {.product_code = "P-PCS", .qty = 12000},               /* tier: 12 x 9,00 = 108,00 */
+        {.product_code = "P-KG", .qty = 2500},                 /* 2,5 kg x 12,50 = 31,25 */
         {.product_code = "P-8", .qty = 2000, .discount = 500}, /* 2 x 4,00 - 5 % = 7,60 */
-        {.product_code = "P-ZW", .qty = 1000},              /* 7,00 */
-        {.product_code = "P-GROSS", .qty = 1000},           /* 12,30 gross -> 10,00 net */
+        {.product_code = "P-ZW", .qty = 1000},                 /* 7,00 */
+        {.product_code = "P-GROSS", .qty = 1000},              /* 12,30 gross -> 10,00 net */
     };
     struct orders_input in;
     orders_input_init(&in);
@@ -233,7 +233,8 @@ static void test_bad_input_refused_whole(void **state)
     in.nlines = 2;
 
     lines[1] = (struct orders_line_input){.product_code = "P-PCS", .qty = 0};
-    expect_refused(&in, &ordersfix_staff, KT_EINVAL, "line 2 (P-PCS): the quantity must be more than 0");
+    expect_refused(&in, &ordersfix_staff, KT_EINVAL,
+                   "line 2 (P-PCS): the quantity must be more than 0");
     lines[1].qty = -3000;
     expect_refused(&in, &ordersfix_staff, KT_EINVAL, "line 2 (P-PCS): the quantity");
     lines[1] = (struct orders_line_input){.product_code = "P-PCS", .qty = 2500};
@@ -241,11 +242,12 @@ static void test_bad_input_refused_whole(void **state)
     lines[1] = (struct orders_line_input){.product_code = "P-OFF", .qty = 1000};
     expect_refused(&in, &ordersfix_staff, KT_EINVAL, "line 2 (P-OFF): the product is withdrawn");
     lines[1] = (struct orders_line_input){.product_code = "P-NOPRICE", .qty = 1000};
-    expect_refused(&in, &ordersfix_staff, KT_ENOTFOUND, "line 2 (P-NOPRICE): no price for P-NOPRICE in PLN");
+    expect_refused(&in, &ordersfix_staff, KT_ENOTFOUND,
+                   "line 2 (P-NOPRICE): no price for P-NOPRICE in PLN");
     lines[1] = (struct orders_line_input){.product_code = "NOPE", .qty = 1000};
     expect_refused(&in, &ordersfix_staff, KT_EINVAL, "line 2 (NOPE): there is no such product");
-    lines[1] = (struct orders_line_input){.product_code = "P-PCS", .qty = 1000, .has_price = 1,
-                                          .price = 5};
+    lines[1] = (struct orders_line_input){
+        .product_code = "P-PCS", .qty = 1000, .has_price = 1, .price = 5};
     expect_refused(&in, &ordersfix_clerk, KT_EPERM, "line 2 (P-PCS): giving a price by hand");
     lines[1] = (struct orders_line_input){.product_code = "P-PCS", .qty = 1000, .discount = 10001};
     expect_refused(&in, &ordersfix_staff, KT_EINVAL, "line 2 (P-PCS): a discount");
@@ -281,9 +283,17 @@ static void test_unmatched_lines_and_mapping(void **state)
     struct kt_err err;
     struct orders_line_input lines[] = {
         {.product_code = "P-PCS", .qty = 1000},
-        {.product_code = "SHOP-77", .qty = 2000, .has_price = 1, .price = 615000, .name = "Lampa",
+        {.product_code = "SHOP-77",
+         .qty = 2000,
+         .has_price = 1,
+         .price = 615000,
+         .name = "Lampa",
          .vat = "23"},
-        {.product_code = "SHOP-88", .qty = 1000, .has_price = 1, .price = 108000, .name = "Książka",
+        {.product_code = "SHOP-88",
+         .qty = 1000,
+         .has_price = 1,
+         .price = 108000,
+         .name = "Książka",
          .vat = "8"},
     };
     struct orders_input in;
@@ -319,23 +329,20 @@ static void test_unmatched_lines_and_mapping(void **state)
     assert_non_null(strstr(err.msg, "map line 2 (SHOP-77), 3 (SHOP-88)"));
     /* a customer cannot map */
     struct orders_actor buyer = ordersfix_customer_actor(fx.k001);
-    assert_int_equal(orders_map_line(fx.st, &buyer, id, version, 2, fx.p_kg, NULL, &err),
-                     KT_EPERM);
+    assert_int_equal(orders_map_line(fx.st, &buyer, id, version, 2, fx.p_kg, NULL, &err), KT_EPERM);
     /* 2 pieces cannot be mapped onto... kg is fine; a product line is refused */
     assert_int_equal(orders_map_line(fx.st, &ordersfix_staff, id, version, 1, fx.p_kg, NULL, &err),
                      KT_EINVAL);
     assert_non_null(strstr(err.msg, "mapped to a product already"));
-    assert_int_equal(orders_map_line(fx.st, &ordersfix_staff, id, version, 2, fx.p_kg, &version,
-                                     &err),
-                     0);
+    assert_int_equal(
+        orders_map_line(fx.st, &ordersfix_staff, id, version, 2, fx.p_kg, &version, &err), 0);
     o = get(&a, id);
     assert_int_equal(o.partial, 1);
     assert_string_equal(o.lines[1].code, "P-KG");
     assert_int_equal(o.lines[1].unit_price, 615000); /* the price received stays */
     /* mapping the 8 % book onto a 23 % product changes the VAT */
-    assert_int_equal(orders_map_line(fx.st, &ordersfix_staff, id, version, 3, fx.p_pcs, &version,
-                                     &err),
-                     0);
+    assert_int_equal(
+        orders_map_line(fx.st, &ordersfix_staff, id, version, 3, fx.p_pcs, &version, &err), 0);
     o = get(&a, id);
     assert_int_equal(o.partial, 0);
     assert_string_equal(o.lines[2].vat, "23");
@@ -350,8 +357,8 @@ static void test_unmatched_lines_and_mapping(void **state)
 static void test_unmatched_needs_what_was_received(void **state)
 {
     (void)state;
-    struct orders_line_input l = {.product_code = "SHOP-1", .qty = 1000, .has_price = 1,
-                                  .price = 100};
+    struct orders_line_input l = {
+        .product_code = "SHOP-1", .qty = 1000, .has_price = 1, .price = 100};
     struct orders_input in;
     orders_input_init(&in);
     in.customer_id = fx.k001;
@@ -359,7 +366,8 @@ static void test_unmatched_needs_what_was_received(void **state)
     in.source = "shop:x";
     in.lines = &l;
     in.nlines = 1;
-    expect_refused(&in, &ordersfix_system, KT_EINVAL, "line 1 (SHOP-1): an unknown product needs the name");
+    expect_refused(&in, &ordersfix_system, KT_EINVAL,
+                   "line 1 (SHOP-1): an unknown product needs the name");
     l.name = "X";
     l.vat = "17";
     expect_refused(&in, &ordersfix_system, KT_EINVAL, "line 1 (SHOP-1)");
@@ -378,9 +386,8 @@ static void test_edit_lines_versions_and_history(void **state)
     int64_t id = ordersfix_order(&fx, fx.k001, lines, 3, &version);
     int64_t v2 = 0;
     /* 12 pieces reach the tier: 9,00 */
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_clerk, id, version, 1, 12000, 0, 0, -1,
-                                        &v2, &err),
-                     0);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_clerk, id, version, 1, 12000, 0, 0, -1, &v2, &err), 0);
     assert_int_equal(v2, version + 1);
     kt_arena_init(&a, 0);
     struct orders_order o = get(&a, id);
@@ -388,30 +395,29 @@ static void test_edit_lines_versions_and_history(void **state)
     assert_int_equal(o.lines[0].value, 10800);
     assert_int_equal(o.version, v2);
     /* the stale version is refused and changes nothing */
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_clerk, id, version, 1, 5000, 0, 0, -1,
-                                        NULL, &err),
-                     KT_ECONFLICT);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_clerk, id, version, 1, 5000, 0, 0, -1, NULL, &err),
+        KT_ECONFLICT);
     assert_non_null(strstr(err.msg, "was changed by someone else"));
     o = get(&a, id);
     assert_int_equal(o.lines[0].qty, 12000);
     /* price by hand needs the right */
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_clerk, id, v2, 2, 0, 1, 35000, -1, NULL,
-                                        &err),
-                     KT_EPERM);
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, v2, 2, 0, 1, 35000, 1000,
-                                        &v2, &err),
-                     0);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_clerk, id, v2, 2, 0, 1, 35000, -1, NULL, &err),
+        KT_EPERM);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, v2, 2, 0, 1, 35000, 1000, &v2, &err), 0);
     o = get(&a, id);
     assert_int_equal(o.lines[1].value, 315); /* 3,50 - 10 % */
     assert_string_equal(o.lines[1].price_source, "manual");
     /* decimals for pieces */
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, v2, 2, 1500, 0, 0, -1, NULL,
-                                        &err),
-                     KT_EINVAL);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, v2, 2, 1500, 0, 0, -1, NULL, &err),
+        KT_EINVAL);
     assert_non_null(strstr(err.msg, "line 2 (P-8)"));
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, v2, 9, 1000, 0, 0, -1, NULL,
-                                        &err),
-                     KT_EINVAL);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, v2, 9, 1000, 0, 0, -1, NULL, &err),
+        KT_EINVAL);
     assert_non_null(strstr(err.msg, "line 9"));
     /* add and remove: positions close up */
     struct orders_line_input add = {.product_code = "P-KG", .qty = 1500};
@@ -549,9 +555,8 @@ static void test_payments(void **state)
     /* a price change moves the state: paid in full, then the order grows */
     assert_int_equal(orders_payment_record(fx.st, &ordersfix_system, id, 1230, NULL, &p, &err), 0);
     int64_t v = ordersfix_int(fx.st, "SELECT version FROM orders WHERE id = ?1", id);
-    assert_int_equal(orders_line_update(fx.st, &ordersfix_staff, id, v, 1, 2000, 0, 0, -1, NULL,
-                                        &err),
-                     0);
+    assert_int_equal(
+        orders_line_update(fx.st, &ordersfix_staff, id, v, 1, 2000, 0, 0, -1, NULL, &err), 0);
     struct kt_arena a;
     kt_arena_init(&a, 0);
     struct orders_order o;
@@ -570,9 +575,8 @@ static void test_messages(void **state)
     struct orders_actor buyer = ordersfix_customer_actor(fx.k001);
     struct orders_actor stranger = ordersfix_customer_actor(fx.k003);
     int64_t mid = 0;
-    assert_int_equal(orders_message_post(fx.st, &buyer, id, "Czy możliwa dostawa w piątek?", &mid,
-                                         &err),
-                     0);
+    assert_int_equal(
+        orders_message_post(fx.st, &buyer, id, "Czy możliwa dostawa w piątek?", &mid, &err), 0);
     assert_true(mid > 0);
     assert_int_equal(orders_message_post(fx.st, &stranger, id, "hi", NULL, &err), KT_ENOTFOUND);
     assert_int_equal(orders_message_post(fx.st, &buyer, id, "  \n", NULL, &err), KT_EINVAL);

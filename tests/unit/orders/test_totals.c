@@ -163,9 +163,9 @@ static void test_discounts_in_totals(void **state)
 {
     (void)state;
     const struct orders_totals_line lines[] = {
-        {.price = PRICE(10, 0), .qty = QTY(3), .discount = 500, .vat = "23"},    /* 28,50 */
+        {.price = PRICE(10, 0), .qty = QTY(3), .discount = 500, .vat = "23"},     /* 28,50 */
         {.price = PRICE(19, 9900), .qty = QTY(7), .discount = 1250, .vat = "23"}, /* 122,44 */
-        {.price = PRICE(1, 2345), .qty = 2500, .discount = 300, .vat = "8"},     /* 2,99 */
+        {.price = PRICE(1, 2345), .qty = 2500, .discount = 300, .vat = "8"},      /* 2,99 */
     };
     struct orders_totals t = compute(lines, 3, "PLN", PRICE_BASIS_NET);
     /* 23 %: 150,94 net, VAT 34,7162 -> 34,72, gross 185,66 */
@@ -266,8 +266,8 @@ static void test_thousand_lines(void **state)
      * 1 002,50; VAT 23 % 230,575 -> 230,58; 8 % 80,20; 5 % 50,125 -> 50,13. */
     static const char *const rates[] = {"23", "8", "5", "zw"};
     for (int i = 0; i < 1000; i++)
-        lines[i] = (struct orders_totals_line){
-            .price = PRICE(4, 100), .qty = QTY(1), .vat = rates[i % 4]};
+        lines[i] =
+            (struct orders_totals_line){.price = PRICE(4, 100), .qty = QTY(1), .vat = rates[i % 4]};
     t = compute(lines, 1000, "PLN", PRICE_BASIS_NET);
     assert_rate(&t, "23", 100250, 23058, 123308);
     assert_rate(&t, "8", 100250, 8020, 108270);
@@ -326,27 +326,23 @@ static void test_price_convert(void **state)
     struct kt_err err;
     int64_t p = 0;
     /* 100,00 net at 23 % = 123,00 gross and back */
-    assert_int_equal(orders_price_convert(PRICE(100, 0), 2300, PRICE_BASIS_NET, PRICE_BASIS_GROSS,
-                                          &p, &err),
-                     0);
+    assert_int_equal(
+        orders_price_convert(PRICE(100, 0), 2300, PRICE_BASIS_NET, PRICE_BASIS_GROSS, &p, &err), 0);
     assert_int_equal(p, PRICE(123, 0));
-    assert_int_equal(orders_price_convert(PRICE(123, 0), 2300, PRICE_BASIS_GROSS, PRICE_BASIS_NET,
-                                          &p, &err),
-                     0);
+    assert_int_equal(
+        orders_price_convert(PRICE(123, 0), 2300, PRICE_BASIS_GROSS, PRICE_BASIS_NET, &p, &err), 0);
     assert_int_equal(p, PRICE(100, 0));
     /* 9,99 gross at 23 %: VAT 1,86804878 -> 1,8680; net 8,1220 */
-    assert_int_equal(orders_price_convert(PRICE(9, 9900), 2300, PRICE_BASIS_GROSS,
-                                          PRICE_BASIS_NET, &p, &err),
-                     0);
+    assert_int_equal(
+        orders_price_convert(PRICE(9, 9900), 2300, PRICE_BASIS_GROSS, PRICE_BASIS_NET, &p, &err),
+        0);
     assert_int_equal(p, PRICE(8, 1220));
     /* zero rate and same basis: unchanged */
-    assert_int_equal(orders_price_convert(PRICE(9, 9900), 0, PRICE_BASIS_GROSS, PRICE_BASIS_NET,
-                                          &p, &err),
-                     0);
+    assert_int_equal(
+        orders_price_convert(PRICE(9, 9900), 0, PRICE_BASIS_GROSS, PRICE_BASIS_NET, &p, &err), 0);
     assert_int_equal(p, PRICE(9, 9900));
-    assert_int_equal(orders_price_convert(PRICE(1, 1), 800, PRICE_BASIS_NET, PRICE_BASIS_NET, &p,
-                                          &err),
-                     0);
+    assert_int_equal(
+        orders_price_convert(PRICE(1, 1), 800, PRICE_BASIS_NET, PRICE_BASIS_NET, &p, &err), 0);
     assert_int_equal(p, PRICE(1, 1));
     assert_int_equal(orders_price_convert(1, -1, PRICE_BASIS_NET, PRICE_BASIS_GROSS, &p, &err),
                      KT_EINVAL);
