@@ -13,83 +13,13 @@ for pieces, a transition out of order), each with exit 1 and one sentence
 naming the line or field, nothing written. Products and customers are
 inserted with SQL. Prints TAP.
 """
-import json
 import os
-import shutil
-import sqlite3
-import subprocess
 import sys
-import tempfile
 
-KONTOR = os.path.abspath(sys.argv[1])
-MKDB = os.path.abspath(sys.argv[2])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ktest import Run, check, count, expect_error, run_main, setup, sql  # noqa: E402
 
-results = []
-
-
-def check(cond, desc, detail=""):
-    results.append(bool(cond))
-    print(f"{'ok' if cond else 'not ok'} {len(results)} - {desc}", flush=True)
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print(f"#   {line}")
-
-
-def clean_env():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_")}
-    env["USER"] = "tester"
-    return env
-
-
-class Run:
-    def __init__(self, args, cwd):
-        p = subprocess.run([KONTOR] + list(args), cwd=cwd, env=clean_env(),
-                           capture_output=True, timeout=60)
-        self.rc = p.returncode
-        self.out = p.stdout.decode("utf-8", "replace")
-        self.err = p.stderr.decode("utf-8", "replace")
-
-    def __str__(self):
-        return f"exit {self.rc}\nstdout: {self.out}\nstderr: {self.err}"
-
-    def json(self):
-        try:
-            return json.loads(self.out)
-        except ValueError:
-            return None
-
-
-def expect_error(r, code, text, desc):
-    lines = [l for l in r.err.splitlines() if l.strip()]
-    ok = r.rc == code and len(lines) == 1 and lines[0].startswith("kontor: ") and text in r.err
-    check(ok, desc, r)
-
-
-def new_db():
-    out = subprocess.run([MKDB], capture_output=True, text=True, env=os.environ)
-    if out.returncode != 0:
-        raise SystemExit(f"Bail out! mkdb failed: {out.stderr.strip()}")
-    return out.stdout.strip()
-
-
-def drop_db(url):
-    subprocess.run([MKDB, "--drop", url], capture_output=True)
-
-
-def sql(url, statement):
-    if url.startswith("sqlite:"):
-        con = sqlite3.connect(url[len("sqlite:"):])
-        try:
-            rows = con.execute(statement).fetchall()
-            con.commit()
-            return rows
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url,
-                        "-c", statement], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [tuple(l.split("|")) for l in p.stdout.splitlines() if l]
+setup(sys.argv[1], sys.argv[2])
 
 
 def add_product(url, code, unit="pcs", vat="23"):
@@ -105,16 +35,11 @@ def add_customer(url, code, currency):
              "'domestic', 14, 'transfer', 0, 0)")
 
 
-
-def count(url, table):
-    return int(sql(url, f"SELECT COUNT(*) FROM {table}")[0][0])
-
-
 def main_tests(tmp, url):
     base = ["--db", url, "--data", os.path.join(tmp, "data")]
 
     def k(*args):
-        return Run(base + list(args), tmp)
+        return Run(base + list(args), tmp, env={"USER": "tester"})
 
     r = k("init")
     check(r.rc == 0, "init", r)
@@ -269,15 +194,7 @@ def main_tests(tmp, url):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="kontor-order-")
-    url = new_db()
-    try:
-        main_tests(tmp, url)
-    finally:
-        drop_db(url)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{len(results)}")
-    sys.exit(0 if all(results) else 1)
+    run_main("kontor-order-", main_tests)
 
 
 if __name__ == "__main__":
