@@ -736,21 +736,60 @@ int catalog_product_set_active(struct store *st, int64_t id, int active, int64_t
 }
 
 /*
- * The list's SQL. The group filter: with subgroups, every group below ?1
- * as well; ?3 the state. The page is chosen in a subquery, and its texts
- * are joined to it, so that one statement reads a page: ?4 limit, ?5
- * names only, ?6 the offset or the key (PostgreSQL wants every parameter
- * up to the highest used, hence the shared number).
+ * The list's SQL, in two forms. Filtered: the group (with subgroups, every
+ * group below ?1 as well) and the state ?3, then ?4 and ?5. Every product
+ * (no group, any state: the back office's list): no condition to evaluate
+ * per row, ?1 and ?2. PostgreSQL wants every parameter up to the highest
+ * used, hence the numbering.
  */
 #define LIST_GROUPS                                                                                \
     "WITH RECURSIVE sub(id) AS (SELECT CAST(?1 AS BIGINT) UNION ALL "                              \
     "SELECT g.id FROM product_groups g JOIN sub ON g.parent_id = sub.id WHERE ?2 = 1) "
 #define LIST_WHERE "(?1 = 0 OR group_id IN (SELECT id FROM sub)) AND (?3 < 0 OR active = ?3)"
-#define LIST_PAGE(page)                                                                            \
-    LIST_GROUPS "SELECT p.*, t.lang, t.name, CASE WHEN ?5 = 0 THEN t.short_desc END, "             \
-                "CASE WHEN ?5 = 0 THEN t.long_desc END FROM (SELECT " PRODUCT_COLUMNS              \
-                " FROM products WHERE " LIST_WHERE page ") p "                                     \
-                "LEFT JOIN product_texts t ON t.product_id = p.id ORDER BY p.code, t.lang"
+#define LIST_FILTERED LIST_GROUPS "SELECT " PRODUCT_COLUMNS " FROM products WHERE " LIST_WHERE
+#define LIST_ALL "SELECT " PRODUCT_COLUMNS " FROM products"
+
+enum list_way { BY_OFFSET, AFTER_KEY, BEFORE_KEY };
+
+/* [filtered][way]: limit, then the offset or the key */
+static const char *const page_sql[2][3] = {
+    {
+        LIST_ALL " ORDER BY code LIMIT ?1 OFFSET ?2",
+        LIST_ALL " WHERE code > ?2 ORDER BY code LIMIT ?1",
+        LIST_ALL " WHERE code < ?2 ORDER BY code DESC LIMIT ?1",
+    },
+    {
+        LIST_FILTERED " ORDER BY code LIMIT ?4 OFFSET ?5",
+        LIST_FILTERED " AND code > ?5 ORDER BY code LIMIT ?4",
+        LIST_FILTERED " AND code < ?5 ORDER BY code DESC LIMIT ?4",
+    },
+};
+
+/* [filtered]: the exact count; up to a cap (?1 / ?4); whether a row exists
+ * after the first cap - 1 (the cheapest way to learn "cap or more": no
+ * count to keep per row) */
+static const char *const count_sql[2][3] = {
+    {
+        "SELECT count(*) FROM products",
+        "SELECT count(*) FROM (SELECT 1 FROM products LIMIT ?1) c",
+        "SELECT 1 FROM products LIMIT 1 OFFSET ?1",
+    },
+    {
+        LIST_GROUPS "SELECT count(*) FROM products WHERE " LIST_WHERE,
+        LIST_GROUPS "SELECT count(*) FROM (SELECT 1 FROM products WHERE " LIST_WHERE " LIMIT ?4) c",
+        LIST_GROUPS "SELECT 1 FROM products WHERE " LIST_WHERE " LIMIT 1 OFFSET ?4",
+    },
+};
+
+/* The texts of up to TEXTS_AT_ONCE products a statement (unused places
+ * bound to NULL), so that a page of any size has one SQL text. */
+#define TEXTS_AT_ONCE 32
+#define TEXTS_IN                                                                                   \
+    " FROM product_texts WHERE product_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
+    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "   \
+    "?31, ?32)"
+static const char texts_sql[] = "SELECT product_id, lang, name, short_desc, long_desc" TEXTS_IN;
+static const char names_sql[] = "SELECT product_id, lang, name, NULL, NULL" TEXTS_IN;
 
 static int check_filter(const struct catalog_product_filter *f, struct kt_err *err)
 {
@@ -759,49 +798,101 @@ static int check_filter(const struct catalog_product_filter *f, struct kt_err *e
     return 0;
 }
 
-static void bind_filter(struct store_stmt *s, const struct catalog_product_filter *f)
+static int filtered(const struct catalog_product_filter *f)
 {
+    return f->group_id != 0 || f->active != -1;
+}
+
+/* Binds the filter (filtered SQL only); returns the next parameter. */
+static int bind_filter(struct store_stmt *s, const struct catalog_product_filter *f)
+{
+    if (!filtered(f))
+        return 1;
     store_bind_int64(s, 1, f->group_id);
     store_bind_int64(s, 2, f->subgroups ? 1 : 0);
     store_bind_int64(s, 3, f->active);
+    return 4;
+}
+
+/* Runs count_sql[..][which] with n; *got = its first column (0 without a row). */
+static int count_step(struct store *st, const struct catalog_product_filter *f, int which,
+                      int64_t n, int64_t *got, struct kt_err *err)
+{
+    struct store_stmt *s = NULL;
+    int rc = store_prepare(st, count_sql[filtered(f)][which], &s, err);
+    if (rc < 0)
+        return rc;
+    int next = bind_filter(s, f);
+    if (which > 0)
+        store_bind_int64(s, next, n);
+    *got = 0;
+    rc = store_step(s, err);
+    if (rc == STORE_ROW)
+        *got = store_col_int64(s, 0);
+    store_stmt_done(s);
+    return rc < 0 ? rc : 0;
 }
 
 int catalog_product_count(struct store *st, const struct catalog_product_filter *f, int64_t cap,
                           int64_t *count, struct kt_err *err)
 {
-    static const char all_sql[] = LIST_GROUPS "SELECT count(*) FROM products WHERE " LIST_WHERE;
-    static const char capped_sql[] = LIST_GROUPS "SELECT count(*) FROM (SELECT 1 FROM products "
-                                                 "WHERE " LIST_WHERE " LIMIT ?4) c";
-    struct store_stmt *s = NULL;
     int rc;
+    int64_t beyond;
     *count = 0;
     if (cap < 0)
         return kt_err_set(err, KT_EINVAL, "cap: must not be negative");
     if ((rc = check_filter(f, err)) < 0)
         return rc;
-    if ((rc = store_prepare(st, cap ? capped_sql : all_sql, &s, err)) < 0)
+    if (cap == 0)
+        return count_step(st, f, 0, 0, count, err);
+    if ((rc = count_step(st, f, 2, cap - 1, &beyond, err)) < 0)
         return rc;
-    bind_filter(s, f);
-    if (cap)
-        store_bind_int64(s, 4, cap);
-    rc = store_step(s, err);
-    if (rc == STORE_ROW)
-        *count = store_col_int64(s, 0);
+    if (beyond) {
+        *count = cap;
+        return 0;
+    }
+    return count_step(st, f, 1, cap, count, err);
+}
+
+/* Reads the texts of list[0..n) (n <= TEXTS_AT_ONCE) with one statement. */
+static int read_texts_of(struct store *st, struct catalog_product *list, size_t n, int names_only,
+                         struct kt_arena *arena, struct kt_err *err)
+{
+    struct store_stmt *s = NULL;
+    int rc, oom = 0;
+    if ((rc = store_prepare(st, names_only ? names_sql : texts_sql, &s, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < TEXTS_AT_ONCE; i++) {
+        if (i < n)
+            store_bind_int64(s, (int)i + 1, list[i].id);
+        else
+            store_bind_null(s, (int)i + 1);
+    }
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        int64_t id = store_col_int64(s, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (list[i].id == id) {
+                read_text_cols(s, 1, arena, &list[i], &oom);
+                break;
+            }
+        }
+    }
     store_stmt_done(s);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    if (oom)
+        return kt_err_set(err, KT_ENOMEM, "out of memory reading a page of products");
+    return 0;
 }
 
 int catalog_product_list(struct store *st, const struct catalog_product_filter *f,
                          struct kt_arena *arena, struct catalog_product **items, size_t *n,
                          int64_t *total, struct kt_err *err)
 {
-    static const char offset_sql[] = LIST_PAGE(" ORDER BY code LIMIT ?4 OFFSET ?6");
-    static const char after_sql[] = LIST_PAGE(" AND code > ?6 ORDER BY code LIMIT ?4");
-    static const char before_sql[] = LIST_PAGE(" AND code < ?6 ORDER BY code DESC LIMIT ?4");
     struct store_stmt *s = NULL;
     struct catalog_product *list = NULL;
     size_t count = 0;
-    int rc, oom = 0;
+    int rc;
 
     *items = NULL;
     *n = 0;
@@ -811,8 +902,7 @@ int catalog_product_list(struct store *st, const struct catalog_product_filter *
         return kt_err_set(err, KT_EINVAL, "offset: must not be negative");
     if (f->after && f->before)
         return kt_err_set(err, KT_EINVAL,
-                          "filter: a page starts after a code or ends before "
-                          "one, not both");
+                          "filter: a page starts after a code or ends before one, not both");
     if ((f->after || f->before) && f->offset)
         return kt_err_set(err, KT_EINVAL, "offset: must be 0 with a paging key");
     if ((rc = check_filter(f, err)) < 0)
@@ -822,40 +912,36 @@ int catalog_product_list(struct store *st, const struct catalog_product_filter *
     list = kt_arena_zalloc(arena, sizeof *list * (size_t)f->limit);
     if (!list)
         return kt_err_set(err, KT_ENOMEM, "out of memory for a page of %d products", f->limit);
-    const char *key = f->after ? f->after : f->before;
-    if ((rc = store_prepare(st,
-                            f->after    ? after_sql
-                            : f->before ? before_sql
-                                        : offset_sql,
-                            &s, err)) < 0)
+    enum list_way way = f->after ? AFTER_KEY : f->before ? BEFORE_KEY : BY_OFFSET;
+    if ((rc = store_prepare(st, page_sql[filtered(f)][way], &s, err)) < 0)
         return rc;
-    bind_filter(s, f);
-    store_bind_int64(s, 4, f->limit);
-    store_bind_int64(s, 5, f->names_only ? 1 : 0);
-    if (key)
-        store_bind_text(s, 6, key);
+    int next = bind_filter(s, f);
+    store_bind_int64(s, next, f->limit);
+    if (way == BY_OFFSET)
+        store_bind_int64(s, next + 1, f->offset);
     else
-        store_bind_int64(s, 6, f->offset);
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        int64_t id = store_col_int64(s, 0);
-        if (count == 0 || list[count - 1].id != id) {
-            if (count == (size_t)f->limit) {
-                rc = kt_err_set(err, KT_EINTERNAL,
-                                "the product list returned more rows than "
-                                "its limit");
-                break;
-            }
-            if ((rc = read_row(s, arena, &list[count], err)) < 0)
-                break;
-            count++;
-        }
-        read_text_cols(s, PRODUCT_NCOLUMNS, arena, &list[count - 1], &oom);
+        store_bind_text(s, next + 1, f->after ? f->after : f->before);
+    while ((rc = store_step(s, err)) == STORE_ROW && count < (size_t)f->limit) {
+        if ((rc = read_row(s, arena, &list[count], err)) < 0)
+            break;
+        count++;
     }
     store_stmt_done(s);
     if (rc < 0)
         return rc;
-    if (oom)
-        return kt_err_set(err, KT_ENOMEM, "out of memory reading a page of products");
+    if (way == BEFORE_KEY) {
+        /* read backwards from the key; a page is in code order */
+        for (size_t i = 0; i < count / 2; i++) {
+            struct catalog_product t = list[i];
+            list[i] = list[count - 1 - i];
+            list[count - 1 - i] = t;
+        }
+    }
+    for (size_t i = 0; i < count; i += TEXTS_AT_ONCE) {
+        size_t m = count - i < TEXTS_AT_ONCE ? count - i : TEXTS_AT_ONCE;
+        if ((rc = read_texts_of(st, list + i, m, f->names_only, arena, err)) < 0)
+            return rc;
+    }
     *items = list;
     *n = count;
     return 0;

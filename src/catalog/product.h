@@ -154,9 +154,9 @@ void catalog_product_filter_init(struct catalog_product_filter *f);
  * be NULL) receives the number of products matching the filter on all
  * pages, an exact count that reads the whole index (about 50 ms at a
  * million products): lists a user pages through use
- * catalog_product_count with a cap instead. Products and texts are read
- * with one statement. KT_EINVAL for a bad limit, offset or filter, or both
- * keys.
+ * catalog_product_count with a cap instead. A page costs two statements:
+ * the products, then the texts of up to 32 of them at a time. KT_EINVAL
+ * for a bad limit, offset or filter, or both keys.
  */
 int catalog_product_list(struct store *st, const struct catalog_product_filter *f,
                          struct kt_arena *arena, struct catalog_product **items, size_t *n,
@@ -165,8 +165,8 @@ int catalog_product_list(struct store *st, const struct catalog_product_filter *
 /*
  * Counts the products matching f's group and state (limit, offset and keys
  * do not matter). With cap > 0 the count stops there: *count == cap means
- * "cap or more", and the cost is that of reading cap index entries; cap 0
- * counts them all.
+ * "cap or more", learnt by stepping over cap - 1 rows (about 10 us per
+ * thousand rows without a filter); cap 0 counts them all.
  */
 int catalog_product_count(struct store *st, const struct catalog_product_filter *f, int64_t cap,
                           int64_t *count, struct kt_err *err);
