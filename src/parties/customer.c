@@ -909,6 +909,75 @@ out:
     return rc;
 }
 
+/* One add or update of a sub-record (address, contact or bank account) in
+ * a transaction: rec points to a copy of the caller's record that the
+ * transaction normalises and gives an id. */
+struct sub_write {
+    struct owner o;
+    void *rec;
+    int adding;
+    int64_t new_version; /* the owner's, after the write */
+};
+
+/*
+ * Ends an add or update of a sub-record of x->o: steps *s, prepared and
+ * bound, which is an INSERT ... RETURNING id when adding (the id goes to
+ * *id) or an UPDATE of the one row *id; finishes it (*s = NULL) and bumps
+ * the owner's version with the customer.changed `change`.
+ */
+static int sub_write_end(struct store *st, struct store_stmt **s, struct sub_write *x,
+                         const char *what, int64_t *id, const char *change, struct kt_err *err)
+{
+    int rc;
+
+    if (x->adding) {
+        rc = store_step(*s, err);
+        if (rc == STORE_ROW)
+            *id = store_col_int64(*s, 0);
+        else if (rc >= 0)
+            rc = kt_err_set(err, KT_EINTERNAL, "customer %s: the %s insert returned no id.",
+                            x->o.code, what);
+    } else {
+        rc = exec_one(st, *s, &x->o, what, *id, err);
+    }
+    store_stmt_done(*s);
+    *s = NULL;
+    if (rc < 0)
+        return rc;
+    return owner_touch(st, &x->o, change, &x->new_version, err);
+}
+
+/*
+ * Runs tx, an add or update of the sub-record rec (size bytes) of customer
+ * customer_id at its expected version, as one transaction on a copy of rec;
+ * rec and *new_version are updated only when it committed.
+ */
+static int sub_write_run(struct store *st, int (*tx)(struct store *, void *, struct kt_err *),
+                         int64_t version, int64_t customer_id, void *rec, size_t size, int adding,
+                         int64_t *new_version, struct kt_err *err)
+{
+    union {
+        struct parties_address a;
+        struct parties_contact c;
+        struct parties_bank_account b;
+    } work;
+    struct sub_write x = {
+        .o = {.id = customer_id, .version = version}, .rec = &work, .adding = adding};
+    int rc;
+
+    if (size > sizeof work)
+        return kt_err_set(err, KT_EINTERNAL, "customer #%lld: a sub-record of %zu bytes.",
+                          (long long)customer_id, size);
+    memcpy(&work, rec, size);
+    rc = parties_tx(st, tx, &x, err);
+    if (rc == 0) {
+        memcpy(rec, &work, size);
+        if (new_version != NULL)
+            *new_version = x.new_version;
+    }
+    return rc;
+}
+
 /* -- addresses -- */
 
 static int address_check(const struct owner *o, struct parties_address *a, struct kt_err *err)
@@ -938,14 +1007,6 @@ out:
     return rc;
 }
 
-struct address_ctx {
-    struct owner o;
-    struct parties_address *a;
-    int adding;
-    int64_t remove_id;
-    int64_t new_version;
-};
-
 /* Clears the default flag on the owner's other addresses (before one is
  * made the default: the partial unique index allows only one). */
 static int address_clear_default(struct store *st, int64_t customer_id, int64_t keep,
@@ -972,8 +1033,8 @@ out:
 
 static int address_write_tx(struct store *st, void *ctx, struct kt_err *err)
 {
-    struct address_ctx *x = ctx;
-    struct parties_address *a = x->a;
+    struct sub_write *x = ctx;
+    struct parties_address *a = x->rec;
     struct store_stmt *s = NULL;
     int64_t now = parties_now_ms();
     int rc;
@@ -1026,53 +1087,25 @@ static int address_write_tx(struct store *st, void *ctx, struct kt_err *err)
         rc = parties_bind_failed(err, rc, "the address write");
         goto out;
     }
-    if (x->adding) {
-        rc = store_step(s, err);
-        if (rc < 0)
-            goto out;
-        if (rc != STORE_ROW) {
-            rc = kt_err_set(err, KT_EINTERNAL, "customer %s: the address insert returned no id.",
-                            x->o.code);
-            goto out;
-        }
-        a->id = store_col_int64(s, 0);
-    } else if ((rc = exec_one(st, s, &x->o, "delivery address", a->id, err)) < 0) {
-        goto out;
-    }
-    store_stmt_done(s);
-    s = NULL;
-    rc = owner_touch(st, &x->o, x->adding ? "address.added" : "address.updated", &x->new_version,
-                     err);
+    rc = sub_write_end(st, &s, x, "delivery address", &a->id,
+                       x->adding ? "address.added" : "address.updated", err);
 out:
     store_stmt_done(s);
-    return rc;
-}
-
-static int address_write(struct store *st, int64_t version, struct parties_address *a, int adding,
-                         int64_t *new_version, struct kt_err *err)
-{
-    struct parties_address work = *a;
-    struct address_ctx x = {
-        .o = {.id = a->customer_id, .version = version}, .a = &work, .adding = adding};
-    int rc = parties_tx(st, address_write_tx, &x, err);
-    if (rc == 0) {
-        *a = work;
-        if (new_version != NULL)
-            *new_version = x.new_version;
-    }
     return rc;
 }
 
 int parties_address_add(struct store *st, int64_t version, struct parties_address *a,
                         int64_t *new_version, struct kt_err *err)
 {
-    return address_write(st, version, a, 1, new_version, err);
+    return sub_write_run(st, address_write_tx, version, a->customer_id, a, sizeof *a, 1,
+                         new_version, err);
 }
 
 int parties_address_update(struct store *st, int64_t version, struct parties_address *a,
                            int64_t *new_version, struct kt_err *err)
 {
-    return address_write(st, version, a, 0, new_version, err);
+    return sub_write_run(st, address_write_tx, version, a->customer_id, a, sizeof *a, 0,
+                         new_version, err);
 }
 
 /* Removal of any sub-record: ?1 customer id, ?2 record id. */
@@ -1237,17 +1270,10 @@ out:
     return rc;
 }
 
-struct contact_ctx {
-    struct owner o;
-    struct parties_contact *c;
-    int adding;
-    int64_t new_version;
-};
-
 static int contact_write_tx(struct store *st, void *ctx, struct kt_err *err)
 {
-    struct contact_ctx *x = ctx;
-    struct parties_contact *c = x->c;
+    struct sub_write *x = ctx;
+    struct parties_contact *c = x->rec;
     struct store_stmt *s = NULL;
     int rc;
 
@@ -1274,53 +1300,25 @@ static int contact_write_tx(struct store *st, void *ctx, struct kt_err *err)
         rc = parties_bind_failed(err, rc, "the contact write");
         goto out;
     }
-    if (x->adding) {
-        rc = store_step(s, err);
-        if (rc < 0)
-            goto out;
-        if (rc != STORE_ROW) {
-            rc = kt_err_set(err, KT_EINTERNAL, "customer %s: the contact insert returned no id.",
-                            x->o.code);
-            goto out;
-        }
-        c->id = store_col_int64(s, 0);
-    } else if ((rc = exec_one(st, s, &x->o, "contact", c->id, err)) < 0) {
-        goto out;
-    }
-    store_stmt_done(s);
-    s = NULL;
-    rc = owner_touch(st, &x->o, x->adding ? "contact.added" : "contact.updated", &x->new_version,
-                     err);
+    rc = sub_write_end(st, &s, x, "contact", &c->id,
+                       x->adding ? "contact.added" : "contact.updated", err);
 out:
     store_stmt_done(s);
-    return rc;
-}
-
-static int contact_write(struct store *st, int64_t version, struct parties_contact *c, int adding,
-                         int64_t *new_version, struct kt_err *err)
-{
-    struct parties_contact work = *c;
-    struct contact_ctx x = {
-        .o = {.id = c->customer_id, .version = version}, .c = &work, .adding = adding};
-    int rc = parties_tx(st, contact_write_tx, &x, err);
-    if (rc == 0) {
-        *c = work;
-        if (new_version != NULL)
-            *new_version = x.new_version;
-    }
     return rc;
 }
 
 int parties_contact_add(struct store *st, int64_t version, struct parties_contact *c,
                         int64_t *new_version, struct kt_err *err)
 {
-    return contact_write(st, version, c, 1, new_version, err);
+    return sub_write_run(st, contact_write_tx, version, c->customer_id, c, sizeof *c, 1,
+                         new_version, err);
 }
 
 int parties_contact_update(struct store *st, int64_t version, struct parties_contact *c,
                            int64_t *new_version, struct kt_err *err)
 {
-    return contact_write(st, version, c, 0, new_version, err);
+    return sub_write_run(st, contact_write_tx, version, c->customer_id, c, sizeof *c, 0,
+                         new_version, err);
 }
 
 int parties_contact_remove(struct store *st, int64_t version, int64_t customer_id,
@@ -1357,16 +1355,10 @@ int parties_contact_list(struct store *st, int64_t customer_id, struct kt_arena 
 
 /* -- bank accounts -- */
 
-struct bank_ctx {
-    struct owner o;
-    struct parties_bank_account *b;
-    int64_t new_version;
-};
-
 static int bank_add_tx(struct store *st, void *ctx, struct kt_err *err)
 {
-    struct bank_ctx *x = ctx;
-    struct parties_bank_account *b = x->b;
+    struct sub_write *x = ctx;
+    struct parties_bank_account *b = x->rec;
     struct store_stmt *s = NULL;
     int rc;
 
@@ -1398,18 +1390,7 @@ static int bank_add_tx(struct store *st, void *ctx, struct kt_err *err)
         rc = parties_bind_failed(err, rc, "the bank account insert");
         goto out;
     }
-    rc = store_step(s, err);
-    if (rc < 0)
-        goto out;
-    if (rc != STORE_ROW) {
-        rc = kt_err_set(err, KT_EINTERNAL, "customer %s: the bank account insert returned no id.",
-                        x->o.code);
-        goto out;
-    }
-    b->id = store_col_int64(s, 0);
-    store_stmt_done(s);
-    s = NULL;
-    rc = owner_touch(st, &x->o, "bank_account.added", &x->new_version, err);
+    rc = sub_write_end(st, &s, x, "bank account", &b->id, "bank_account.added", err);
 out:
     store_stmt_done(s);
     return rc;
@@ -1418,15 +1399,8 @@ out:
 int parties_bank_account_add(struct store *st, int64_t version, struct parties_bank_account *b,
                              int64_t *new_version, struct kt_err *err)
 {
-    struct parties_bank_account work = *b;
-    struct bank_ctx x = {.o = {.id = b->customer_id, .version = version}, .b = &work};
-    int rc = parties_tx(st, bank_add_tx, &x, err);
-    if (rc == 0) {
-        *b = work;
-        if (new_version != NULL)
-            *new_version = x.new_version;
-    }
-    return rc;
+    return sub_write_run(st, bank_add_tx, version, b->customer_id, b, sizeof *b, 1, new_version,
+                         err);
 }
 
 int parties_bank_account_remove(struct store *st, int64_t version, int64_t customer_id,
