@@ -9,7 +9,8 @@
  * no HTTP lives here. A request is authenticated by access_session_check
  * (cookie) or access_token_check (bearer token); both fill a struct
  * access_principal that carries the user, the permission set the router
- * tests with access_can, and (for sessions) the CSRF token.
+ * tests with access_can, and (for sessions) the CSRF token. Both only read;
+ * access_touch writes the bookkeeping they leave (last seen, last used).
  *
  * Secrets: session tokens and API tokens are 256 random bits; only their
  * SHA-256 (hex) is stored, so a copy of the database does not let anyone
@@ -22,7 +23,7 @@
  * access_user_set_password, access_password_hash/_verify. The web layer
  * must run them off its request threads (a small pool whose size bounds the
  * memory: threads x password_mem_kib). Everything else is one or two
- * indexed queries.
+ * indexed queries; checking a session or token is one.
  *
  * Time: every timestamp is integer unix milliseconds (UTC), taken from the
  * options' clock (injectable for tests); access_session_check and
@@ -330,6 +331,13 @@ int access_login(struct store *st, const char *login, const char *password, cons
                  const char *ua, const char *prev_token, struct access_session *out,
                  struct kt_err *err);
 
+/* What a check leaves to be written afterwards (access_touch). */
+enum access_touch {
+    ACCESS_TOUCH_NONE = 0,
+    ACCESS_TOUCH_SEEN, /* a session's last_seen_at and idle expiry, a token's last_used_at */
+    ACCESS_TOUCH_END,  /* an expired session: remove it */
+};
+
 /* An authenticated caller: from a session or from an API token. */
 struct access_principal {
     struct access_user user;
@@ -338,20 +346,36 @@ struct access_principal {
     /* Sessions only: */
     char session_hash[ACCESS_HASH_HEX + 1]; /* identifies the session, e.g. in logs */
     char csrf[ACCESS_TOKEN_LEN + 1];
-    int64_t idle_expires_at;
+    int64_t idle_expires_at; /* after the touch, when one is due */
     int64_t absolute_expires_at;
+    /* For access_touch: what to write, and the time of the check. */
+    enum access_touch touch;
+    int64_t checked_at;
 };
 
 /*
  * Checks a session token from a cookie at time now: it must exist, be
- * before its idle and absolute expiry and belong to an active user. Slides
- * the idle expiry (writing last_seen_at at most once per session_touch_ms).
- * Fills out with the user, their permissions and the CSRF token.
- * KT_EPERM "... log in again." for a missing, unknown or expired session
- * (an expired one is deleted).
+ * before its idle and absolute expiry and belong to an active user. Fills
+ * out with the user, their permissions and the CSRF token, with one
+ * statement. It only reads, so a request can run it inside its read
+ * transaction: sliding the idle expiry (last_seen_at is written at most
+ * once per session_touch_ms) is left to access_touch (out->touch).
+ * KT_EPERM "... log in again." for a missing, unknown or expired session;
+ * for an expired one out is empty but for session_hash and touch
+ * (ACCESS_TOUCH_END), so that access_touch removes it.
  */
 int access_session_check(struct store *st, const char *token, int64_t now,
                          struct access_principal *out, struct kt_err *err);
+
+/*
+ * Writes what a check left in p->touch and clears it: the session's
+ * last_seen_at and idle expiry, or the token's last_used_at, or removes
+ * the expired session. Nothing for ACCESS_TOUCH_NONE. Runs on its own
+ * (autocommit), outside any transaction: a write inside a request's read
+ * transaction could fail at once on SQLite when another connection wrote
+ * since the transaction began.
+ */
+int access_touch(struct store *st, struct access_principal *p, struct kt_err *err);
 
 /* Ends the session of token (no error when there is none). */
 int access_logout(struct store *st, const char *token, struct kt_err *err);
@@ -399,7 +423,8 @@ int access_token_create(struct store *st, int64_t user_id, const char *name, con
  * Checks a bearer token at time now: it must exist, not be revoked or
  * expired, and its user must be active. out->perms is the token's scopes
  * limited to what the user may do now (a role taken away takes its scopes
- * with it). Writes last_used_at at most once per token_touch_ms.
+ * with it), read with the token in one statement. It only reads: writing
+ * last_used_at (at most once per token_touch_ms) is left to access_touch.
  * KT_EPERM with the reason otherwise.
  */
 int access_token_check(struct store *st, const char *token, int64_t now,

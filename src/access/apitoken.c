@@ -141,9 +141,12 @@ int access_token_check(struct store *st, const char *token, int64_t now,
 {
     const struct access_options *o = acc_opts();
     struct store_stmt *s = NULL;
-    struct access_perms scopes, have;
+    struct access_perms scopes, have, may;
     char hash[ACCESS_HASH_HEX + 1];
+    int64_t expires_at = 0, last_used = 0;
+    int revoked = 0, found = 0, scope_rc = 0;
     memset(out, 0, sizeof *out);
+    access_perms_clear(&have);
     if (!token || strlen(token) != ACCESS_API_TOKEN_LEN ||
         strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0)
         return kt_err_set(err, KT_EPERM, "this is not a kontor API token (kt_...)");
@@ -151,8 +154,8 @@ int access_token_check(struct store *st, const char *token, int64_t now,
     int rc = store_prepare(
         st,
         "SELECT t.id, t.scopes, t.expires_at, t.last_used_at, t.revoked, " ACC_USER_COLS
-        " FROM api_tokens t "
-        "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+        ", rp.permission FROM api_tokens t "
+        "JOIN users u ON u.id = t.user_id" ACC_PERMS_JOIN " WHERE t.token_hash = ?1",
         &s, err);
     if (rc != 0)
         return rc;
@@ -160,22 +163,28 @@ int access_token_check(struct store *st, const char *token, int64_t now,
         rc = bind_fail(err, "token query");
         goto out;
     }
-    rc = store_step(s, err);
+    /* a row per permission of the user, the token and the user on each */
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        if (!found) {
+            out->token_id = store_col_int64(s, 0);
+            scope_rc = parse_scopes(store_col_text(s, 1), &scopes, err);
+            expires_at = store_col_is_null(s, 2) ? 0 : store_col_int64(s, 2);
+            last_used = store_col_is_null(s, 3) ? 0 : store_col_int64(s, 3);
+            revoked = (int)store_col_int64(s, 4);
+            acc_read_user(s, 5, &out->user);
+            found = 1;
+        }
+        acc_perms_add_row(&out->user, store_col_text(s, 5 + ACC_USER_NCOLS), &have);
+    }
+    store_stmt_done(s);
+    s = NULL;
     if (rc < 0)
         goto out;
-    if (rc == STORE_DONE) {
+    if (!found) {
         rc = kt_err_set(err, KT_EPERM, "unknown API token");
         goto out;
     }
-    out->token_id = store_col_int64(s, 0);
-    rc = parse_scopes(store_col_text(s, 1), &scopes, err);
-    int64_t expires_at = store_col_is_null(s, 2) ? 0 : store_col_int64(s, 2);
-    int64_t last_used = store_col_is_null(s, 3) ? 0 : store_col_int64(s, 3);
-    int revoked = (int)store_col_int64(s, 4);
-    acc_read_user(s, 5, &out->user);
-    store_stmt_done(s);
-    s = NULL;
-    if (rc != 0)
+    if ((rc = scope_rc) != 0)
         goto out;
     if (revoked) {
         rc = kt_err_set(err, KT_EPERM, "this API token was revoked");
@@ -189,29 +198,17 @@ int access_token_check(struct store *st, const char *token, int64_t now,
         rc = kt_err_set(err, KT_EPERM, "the account %s is disabled", out->user.login);
         goto out;
     }
-    if ((rc = acc_user_perms(st, &out->user, &have, err)) != 0)
-        goto out;
-    if (!access_can(&have, "api")) {
+    acc_perms_implied(&have, &may);
+    if (!access_perms_has(&may, "api")) {
         rc = kt_err_set(err, KT_EPERM, "user %s may no longer use the API", out->user.login);
         goto out;
     }
-    size_t np;
-    const struct access_permission *perm = access_permissions(&np);
-    for (size_t i = 0; i < np; i++)
-        if (access_perms_has(&scopes, perm[i].code) && access_can(&have, perm[i].code))
-            access_perms_add(&out->perms, perm[i].code, NULL);
-    if (now - last_used >= o->token_touch_ms) {
-        rc = store_prepare(st, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1", &s, err);
-        if (rc != 0)
-            goto out;
-        if (store_bind_int64(s, 1, out->token_id) != 0 || store_bind_int64(s, 2, now) != 0) {
-            rc = bind_fail(err, "token update");
-            goto out;
-        }
-        rc = store_step(s, err);
-        if (rc < 0)
-            goto out;
-    }
+    /* the scopes the user may still use */
+    for (size_t i = 0; i < sizeof may.bits / sizeof may.bits[0]; i++)
+        out->perms.bits[i] = scopes.bits[i] & may.bits[i];
+    out->checked_at = now;
+    if (now - last_used >= o->token_touch_ms)
+        out->touch = ACCESS_TOUCH_SEEN;
     rc = 0;
 out:
     if (s)

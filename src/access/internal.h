@@ -33,6 +33,23 @@ int acc_emit_user(struct store *st, int64_t user_id, const char *login, const ch
 #define ACC_USER_NCOLS 11
 void acc_read_user(struct store_stmt *s, int first_col, struct access_user *u);
 
+/*
+ * The permission rows of user u's roles of u's own kind, to join to a query
+ * that reads users u: one row per permission in rp.permission (one row with
+ * NULL for a user without any), so that a session or token and what it may
+ * do are one statement. Each row goes to acc_perms_add_row.
+ */
+#define ACC_PERMS_JOIN                                                                             \
+    " LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id "        \
+    "AND r.kind = u.kind LEFT JOIN role_permissions rp ON rp.role_id = r.id"
+/* Adds permission code (NULL: none) to out when user u may hold it: an
+ * active user, a permission of the table and of u's area. */
+void acc_perms_add_row(const struct access_user *u, const char *code, struct access_perms *out);
+
+/* s with what it implies: every STAFF and ANY permission when s holds
+ * admin. access_can(s, p) is "p in acc_perms_implied(s)", as a set. */
+void acc_perms_implied(const struct access_perms *s, struct access_perms *out);
+
 /* The permissions of user u (a user row already read); see
  * access_user_permissions. */
 int acc_user_perms(struct store *st, const struct access_user *u, struct access_perms *out,

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "access/access.h"
+#include "access/internal.h"
 #include "base/buf.h"
 #include "base/banned.h"
 
@@ -104,6 +105,16 @@ int access_can(const struct access_perms *s, const char *perm)
     if (has_bit(s, i))
         return 1;
     return permissions[i].area != ACCESS_AREA_CUSTOMER && access_perms_has(s, "admin");
+}
+
+void acc_perms_implied(const struct access_perms *s, struct access_perms *out)
+{
+    *out = *s;
+    if (!has_bit(s, perm_index("admin")))
+        return;
+    for (size_t i = 0; i < NPERMS; i++)
+        if (permissions[i].area != ACCESS_AREA_CUSTOMER)
+            out->bits[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
 int access_perms_format(const struct access_perms *s, const char *sep, char *dst, size_t n)

@@ -243,39 +243,48 @@ int access_session_check(struct store *st, const char *token, int64_t now,
 {
     const struct access_options *o = acc_opts();
     struct store_stmt *s = NULL;
+    int64_t last_seen = 0;
+    int found = 0, ended = 0;
     memset(out, 0, sizeof *out);
     if (!token || strlen(token) != ACCESS_TOKEN_LEN)
         return kt_err_set(err, KT_EPERM, "you are not logged in; log in first");
     acc_sha256_hex(token, out->session_hash);
-    int rc = store_prepare(st,
-                           "SELECT s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, "
-                           "s.csrf_token, " ACC_USER_COLS " FROM sessions s "
-                           "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
-                           &s, err);
+    int rc =
+        store_prepare(st,
+                      "SELECT s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, "
+                      "s.csrf_token, " ACC_USER_COLS ", rp.permission FROM sessions s "
+                      "JOIN users u ON u.id = s.user_id" ACC_PERMS_JOIN " WHERE s.token_hash = ?1",
+                      &s, err);
     if (rc != 0)
         return rc;
     if (store_bind_text(s, 1, out->session_hash) != 0) {
         rc = bind_fail(err, "session query");
         goto out;
     }
-    rc = store_step(s, err);
+    /* a row per permission, the session and the user on each */
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        if (!found) {
+            last_seen = store_col_int64(s, 0);
+            out->idle_expires_at = store_col_int64(s, 1);
+            out->absolute_expires_at = store_col_int64(s, 2);
+            kt_strlcpy(out->csrf, store_col_text(s, 3) ? store_col_text(s, 3) : "",
+                       sizeof out->csrf);
+            acc_read_user(s, 4, &out->user);
+            found = 1;
+        }
+        acc_perms_add_row(&out->user, store_col_text(s, 4 + ACC_USER_NCOLS), &out->perms);
+    }
+    store_stmt_done(s);
+    s = NULL;
     if (rc < 0)
         goto out;
-    if (rc == STORE_DONE) {
+    if (!found) {
         rc = kt_err_set(err, KT_EPERM, "your session has ended; log in again");
         goto out;
     }
-    int64_t last_seen = store_col_int64(s, 0);
-    out->idle_expires_at = store_col_int64(s, 1);
-    out->absolute_expires_at = store_col_int64(s, 2);
-    kt_strlcpy(out->csrf, store_col_text(s, 3) ? store_col_text(s, 3) : "", sizeof out->csrf);
-    acc_read_user(s, 4, &out->user);
-    store_stmt_done(s);
-    s = NULL;
-
+    out->checked_at = now;
     if (now >= out->idle_expires_at || now >= out->absolute_expires_at || !out->user.active) {
-        if ((rc = delete_session(st, out->session_hash, err)) != 0)
-            goto out;
+        ended = 1;
         rc = kt_err_set(err, KT_EPERM,
                         out->user.active ? "your session has expired; log in again"
                                          : "your account is disabled; ask an administrator");
@@ -283,34 +292,60 @@ int access_session_check(struct store *st, const char *token, int64_t now,
     }
     if (now - last_seen >= o->session_touch_ms) {
         int64_t idle = now + o->session_idle_ms;
-        if (idle > out->absolute_expires_at)
-            idle = out->absolute_expires_at;
+        out->idle_expires_at = idle < out->absolute_expires_at ? idle : out->absolute_expires_at;
+        out->touch = ACCESS_TOUCH_SEEN;
+    }
+    rc = 0;
+out:
+    if (s)
+        store_stmt_done(s);
+    if (rc != 0) {
+        /* an ended session is still named, for access_touch to remove it */
+        struct access_principal empty;
+        memset(&empty, 0, sizeof empty);
+        if (ended) {
+            memcpy(empty.session_hash, out->session_hash, sizeof empty.session_hash);
+            empty.touch = ACCESS_TOUCH_END;
+            empty.checked_at = now;
+        }
+        *out = empty;
+    }
+    return rc;
+}
+
+int access_touch(struct store *st, struct access_principal *p, struct kt_err *err)
+{
+    struct store_stmt *s = NULL;
+    int rc = 0;
+    if (p->touch == ACCESS_TOUCH_NONE)
+        return 0;
+    if (p->touch == ACCESS_TOUCH_END) {
+        rc = delete_session(st, p->session_hash, err);
+    } else if (p->token_id) {
+        rc = store_prepare(st, "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1", &s, err);
+        if (rc != 0)
+            return rc;
+        if (store_bind_int64(s, 1, p->token_id) != 0 || store_bind_int64(s, 2, p->checked_at) != 0)
+            rc = bind_fail(err, "token update");
+    } else {
         rc = store_prepare(st,
                            "UPDATE sessions SET last_seen_at = ?2, idle_expires_at = ?3 "
                            "WHERE token_hash = ?1",
                            &s, err);
         if (rc != 0)
-            goto out;
-        if (store_bind_text(s, 1, out->session_hash) != 0 || store_bind_int64(s, 2, now) != 0 ||
-            store_bind_int64(s, 3, idle) != 0) {
+            return rc;
+        if (store_bind_text(s, 1, p->session_hash) != 0 ||
+            store_bind_int64(s, 2, p->checked_at) != 0 ||
+            store_bind_int64(s, 3, p->idle_expires_at) != 0)
             rc = bind_fail(err, "session update");
-            goto out;
-        }
-        if ((rc = store_step(s, err)) < 0)
-            goto out;
-        store_stmt_done(s);
-        s = NULL;
-        out->idle_expires_at = idle;
     }
-    rc = acc_user_perms(st, &out->user, &out->perms, err);
-out:
-    if (s)
+    if (s) {
+        if (rc == 0 && (rc = store_step(s, err)) > 0)
+            rc = 0;
         store_stmt_done(s);
-    if (rc != 0) {
-        struct access_principal empty;
-        memset(&empty, 0, sizeof empty);
-        *out = empty;
     }
+    if (rc == 0)
+        p->touch = ACCESS_TOUCH_NONE;
     return rc;
 }
 

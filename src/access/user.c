@@ -80,6 +80,23 @@ void acc_read_user(struct store_stmt *s, int c, struct access_user *u)
     u->version = store_col_int64(s, c + 10);
 }
 
+void acc_perms_add_row(const struct access_user *u, const char *code, struct access_perms *out)
+{
+    if (!code || !u->active)
+        return;
+    const struct access_permission *p = access_permission_find(code);
+    if (!p) {
+        /* A permission dropped from the table: granting nothing is safe. */
+        kt_log_warn("access.unknown_permission", "permission=%s", code);
+        return;
+    }
+    if (u->kind == ACCESS_CUSTOMER && p->area == ACCESS_AREA_STAFF)
+        return;
+    if (u->kind == ACCESS_STAFF && p->area == ACCESS_AREA_CUSTOMER)
+        return;
+    access_perms_add(out, code, NULL);
+}
+
 int acc_user_perms(struct store *st, const struct access_user *u, struct access_perms *out,
                    struct kt_err *err)
 {
@@ -101,20 +118,8 @@ int acc_user_perms(struct store *st, const struct access_user *u, struct access_
         rc = kt_err_set(err, KT_EINTERNAL, "cannot bind the permission query");
         goto out;
     }
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        const char *code = store_col_text(s, 0);
-        const struct access_permission *p = access_permission_find(code);
-        if (!p) {
-            /* A permission dropped from the table: granting nothing is safe. */
-            kt_log_warn("access.unknown_permission", "permission=%s", code ? code : "");
-            continue;
-        }
-        if (u->kind == ACCESS_CUSTOMER && p->area == ACCESS_AREA_STAFF)
-            continue;
-        if (u->kind == ACCESS_STAFF && p->area == ACCESS_AREA_CUSTOMER)
-            continue;
-        access_perms_add(out, code, NULL);
-    }
+    while ((rc = store_step(s, err)) == STORE_ROW)
+        acc_perms_add_row(u, store_col_text(s, 0), out);
     rc = rc < 0 ? rc : 0;
 out:
     store_stmt_done(s);

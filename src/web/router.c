@@ -542,8 +542,10 @@ static int token_from_header(const char *authz, const char **token)
 }
 
 /* Finds who is asking. Returns 0 (req->who set or left NULL), or a code
- * with req's failure recorded. */
-static int authenticate(struct web_req *req, struct web_resp *resp)
+ * with req's failure recorded. Only reads; *checked is the principal whose
+ * bookkeeping (access_touch) is due after the request, or NULL. */
+static int authenticate(struct web_req *req, struct web_resp *resp,
+                        struct access_principal **checked)
 {
     const struct web_route *r = req->route;
     if (r->area == WEB_AREA_STATIC)
@@ -567,6 +569,7 @@ static int authenticate(struct web_req *req, struct web_resp *resp)
             return web_fail(req, KT_EPERM, 401, "unauthorized", NULL,
                             "the Authorization header must be 'Bearer kt_...'");
         rc = access_token_check(st, token, now_ms(), p, &err);
+        *checked = p;
         if (rc == KT_EPERM)
             return web_fail(req, KT_EPERM, 401, "invalid_token", NULL, "%s", err.msg);
         if (rc != 0) {
@@ -577,6 +580,7 @@ static int authenticate(struct web_req *req, struct web_resp *resp)
         return 0;
     }
     rc = access_session_check(st, cookie, now_ms(), p, &err);
+    *checked = p;
     if (rc == KT_EPERM) {
         /* an expired or unknown session: forget the cookie */
         web_resp_cookie(req, resp, SESSION_COOKIE, "", 0);
@@ -847,8 +851,17 @@ void web_router_handle(struct web_req *req, const char *raw_path, struct web_res
     }
     req->route = m.route;
     req->path_rest = m.rest;
+    struct store *st = NULL;
+    struct access_principal *checked = NULL;
     int redirected = 0;
-    int rc = authenticate(req, resp);
+    int rc = 0;
+    /* a reading route sees one snapshot: one transaction for the session
+     * or token check and the handler (on SQLite one lock round trip instead
+     * of one per statement) */
+    if (m.route->snapshot && (rc = web_req_db(req, &st, &req->err)) == 0)
+        rc = store_begin_read(st, &req->err);
+    if (rc == 0)
+        rc = authenticate(req, resp, &checked);
     if (rc == 0) {
         /* the language chosen in this browser's top bar, then the user's
          * setting, then Accept-Language: every user has a setting ("pl"
@@ -860,20 +873,30 @@ void web_router_handle(struct web_req *req, const char *raw_path, struct web_res
     }
     if (rc == 0)
         rc = authorize(req, resp, &redirected);
-    if (rc == 0 && redirected)
-        return;
-    if (rc == 0)
+    if (rc == 0 && !redirected)
         rc = parse_body(req);
-    if (rc == 0)
+    if (rc == 0 && !redirected)
         rc = check_csrf(req);
-    if (rc == 0)
+    if (rc == 0 && !redirected)
         rc = check_inputs(req, &m);
-    if (rc == 0) {
+    if (rc == 0 && !redirected) {
         resp->status = 200;
         rc = m.route->handler(req, resp);
     }
-    if (rc == KT_EUNAVAIL)
+    if (st && store_in_tx(st))
+        store_rollback(st); /* the end of a read transaction: nothing to keep */
+    if (rc == KT_EUNAVAIL) {
         web_db_discard();
+    } else if (checked && checked->touch != ACCESS_TOUCH_NONE) {
+        /* last seen / last used, after the read transaction: a write inside
+         * it could fail at once on SQLite when another connection wrote
+         * since it began. Bookkeeping: a failure is logged, the answer
+         * stands, and the next request tries again. */
+        struct kt_err err;
+        kt_err_clear(&err);
+        if (web_req_db(req, &st, &err) != 0 || access_touch(st, checked, &err) != 0)
+            kt_log_warn("http.touch", "path=\"%s\" msg=\"%s\"", req->path, err.msg);
+    }
     if (rc != 0)
         fail_from_err(req, resp, rc);
 }

@@ -68,6 +68,12 @@ struct web_route {
     /* The form may come as multipart/form-data with files (req->uploads);
      * read with libmicrohttpd's post processor within [http] max_body. */
     int multipart;
+    /* The handler only reads (never a GET that writes, e.g. a thumbnail
+     * made on first use): the router runs the session or token check and
+     * the handler in one read transaction, so they see one snapshot at the
+     * cost of one lock round trip on SQLite. The bookkeeping of the check
+     * (last seen, last used) is written after it. */
+    int snapshot;
     const struct web_field *fields; /* ended by an entry with name NULL; may be NULL */
     const char *summary;            /* one line, for the listing and docs/api.md */
 };

@@ -21,10 +21,16 @@ static void login_ok(struct store *st, const char *login, const char *prev,
         fail_msg("login %s: %s", login, err.msg);
 }
 
+/* What the router does: the check (inside the request's read transaction),
+ * then the bookkeeping it leaves. */
 static int check(struct store *st, const char *token, struct access_principal *p)
 {
     struct kt_err err;
-    return access_session_check(st, token, fix_clock, p, &err);
+    int rc = access_session_check(st, token, fix_clock, p, &err);
+    if (access_touch(st, p, &err) != 0)
+        fail_msg("touch: %s", err.msg);
+    assert_int_equal(p->touch, ACCESS_TOUCH_NONE);
+    return rc;
 }
 
 static void login_creates_session(void **state)
@@ -131,7 +137,48 @@ static void idle_expiry(void **state)
     assert_int_equal(access_session_check(ST, s.token, fix_clock, &p, &err), KT_EPERM);
     assert_non_null(strstr(err.msg, "expired; log in again"));
     assert_int_equal(p.user.id, 0);
+    assert_int_equal(p.touch, ACCESS_TOUCH_END);
+    assert_int_equal(fix_int(ST, "SELECT count(*) FROM sessions", NULL), 1); /* only read */
+    assert_int_equal(access_touch(ST, &p, &err), 0);
     assert_int_equal(fix_int(ST, "SELECT count(*) FROM sessions", NULL), 0);
+}
+
+static void check_only_reads(void **state)
+{
+    struct access_session s;
+    struct access_principal p;
+    struct kt_err err;
+    fix_staff(ST, "jan", "sales", NULL);
+    login_ok(ST, "jan", NULL, &s);
+    int64_t t0 = fix_clock;
+    /* inside a read transaction, as a request runs it */
+    assert_int_equal(store_begin_read(ST, &err), 0);
+    assert_int_equal(access_session_check(ST, s.token, t0 + MIN, &p, &err), 0);
+    assert_true(access_can(&p.perms, "orders.write")); /* read with the session */
+    store_rollback(ST);
+    assert_int_equal(p.touch, ACCESS_TOUCH_SEEN);
+    assert_int_equal(p.idle_expires_at, t0 + 31 * MIN);
+    assert_int_equal(fix_int(ST, "SELECT last_seen_at FROM sessions", NULL), t0);
+    assert_int_equal(access_touch(ST, &p, &err), 0);
+    assert_int_equal(fix_int(ST, "SELECT last_seen_at FROM sessions", NULL), t0 + MIN);
+    assert_int_equal(p.touch, ACCESS_TOUCH_NONE);
+    assert_int_equal(access_touch(ST, &p, &err), 0); /* nothing left to do */
+}
+
+static void failed_check_removes_nothing(void **state)
+{
+    struct access_session s;
+    struct access_principal p;
+    struct kt_err err;
+    fix_staff(ST, "jan", NULL);
+    login_ok(ST, "jan", NULL, &s);
+    char other[ACCESS_TOKEN_LEN + 1];
+    memset(other, 'B', ACCESS_TOKEN_LEN);
+    other[ACCESS_TOKEN_LEN] = '\0';
+    assert_int_equal(access_session_check(ST, other, fix_clock, &p, &err), KT_EPERM);
+    assert_int_equal(p.touch, ACCESS_TOUCH_NONE); /* an unknown session: nothing to remove */
+    assert_int_equal(access_touch(ST, &p, &err), 0);
+    assert_int_equal(fix_int(ST, "SELECT count(*) FROM sessions", NULL), 1);
 }
 
 static void absolute_expiry(void **state)
@@ -467,6 +514,8 @@ int main(void)
         T(unknown_login_verifies_dummy_hash),
         T(only_hashes_stored),
         T(idle_expiry),
+        T(check_only_reads),
+        T(failed_check_removes_nothing),
         T(absolute_expiry),
         T(last_seen_written_at_most_once_a_minute),
         T(bad_tokens),

@@ -58,6 +58,7 @@ static void create_and_check(void **state)
     assert_false(access_can(&p.perms, "api")); /* not a scope of this token */
     assert_false(access_can(&p.perms, "catalog.write"));
     assert_string_equal(p.csrf, "");
+    assert_int_equal(access_touch(ST, &p, &err), 0);
     assert_int_equal(fix_int(ST, "SELECT last_used_at FROM api_tokens", NULL), fix_clock);
 }
 
@@ -162,6 +163,7 @@ static void revoke_and_list(void **state)
     assert_int_equal(access_token_check(ST, t1, fix_clock, &p, &err), KT_EPERM);
     assert_non_null(strstr(err.msg, "revoked"));
     assert_int_equal(access_token_check(ST, t2, fix_clock, &p, &err), 0);
+    assert_int_equal(access_touch(ST, &p, &err), 0);
 
     kt_arena_init(&ar, 0);
     assert_int_equal(access_token_list(ST, id, &ar, &list, &n, &err), 0);
@@ -240,10 +242,37 @@ static void last_used_written_at_most_once_a_minute(void **state)
         access_token_create(ST, id, "x", "catalog.read", 0, tok, sizeof tok, NULL, &err), 0);
     int64_t t0 = fix_clock;
     assert_int_equal(access_token_check(ST, tok, t0, &p, &err), 0);
+    assert_int_equal(p.touch, ACCESS_TOUCH_SEEN);
+    assert_true(fix_int(ST, "SELECT count(*) FROM api_tokens WHERE last_used_at IS NULL", NULL) ==
+                1); /* the check only reads */
+    assert_int_equal(access_touch(ST, &p, &err), 0);
+    assert_int_equal(p.touch, ACCESS_TOUCH_NONE);
     assert_int_equal(access_token_check(ST, tok, t0 + 59999, &p, &err), 0);
+    assert_int_equal(p.touch, ACCESS_TOUCH_NONE);
     assert_int_equal(fix_int(ST, "SELECT last_used_at FROM api_tokens", NULL), t0);
     assert_int_equal(access_token_check(ST, tok, t0 + 60000, &p, &err), 0);
+    assert_int_equal(access_touch(ST, &p, &err), 0);
     assert_int_equal(fix_int(ST, "SELECT last_used_at FROM api_tokens", NULL), t0 + 60000);
+}
+
+static void admin_token_scopes(void **state)
+{
+    char tok[ACCESS_API_TOKEN_LEN + 1];
+    struct access_principal p;
+    struct kt_err err;
+    int64_t id = fix_staff(ST, "boss", "admin", NULL);
+    /* admin implies api and every staff permission, never a portal one */
+    assert_int_equal(access_token_create(ST, id, "x", "catalog.read prices.write", 0, tok,
+                                         sizeof tok, NULL, &err),
+                     0);
+    assert_int_equal(access_token_check(ST, tok, fix_clock, &p, &err), 0);
+    assert_true(access_perms_has(&p.perms, "catalog.read"));
+    assert_true(access_perms_has(&p.perms, "prices.write"));
+    assert_int_equal(access_perms_count(&p.perms), 2); /* the scopes, not all admin may do */
+    assert_false(access_can(&p.perms, "customers.read"));
+    assert_int_equal(
+        access_token_create(ST, id, "y", "portal.orders", 0, tok, sizeof tok, NULL, &err),
+        KT_EPERM);
 }
 
 static void only_hash_stored(void **state)
@@ -281,6 +310,7 @@ int main(void)
         T(scopes_follow_the_user),
         T(disabled_user_token),
         T(last_used_written_at_most_once_a_minute),
+        T(admin_token_scopes),
         T(only_hash_stored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
