@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/money.h"
+#include "catalog/internal.h"
 #include "catalog/price.h"
 #include "jobs/jobs.h"
 #include "base/banned.h"
@@ -40,62 +41,6 @@ static int parse_basis_col(const char *v, enum price_basis *b)
         return KT_ECORRUPT;
     }
     return 0;
-}
-
-/* Runs fn in the caller's transaction when one is open, else in its own. */
-static int run_tx(struct store *st, store_tx_fn fn, void *ctx, struct kt_err *err)
-{
-    if (store_in_tx(st))
-        return fn(st, ctx, err);
-    return store_tx(st, fn, ctx, err);
-}
-
-static void copy_col(struct store_stmt *s, int col, char *dst, size_t n)
-{
-    const char *v = store_col_text(s, col);
-    kt_strlcpy(dst, v ? v : "", n);
-}
-
-/* The code in one row of `sql` (?1 = id); *found 0 when there is no row. */
-static int lookup_code(struct store *st, const char *sql, int64_t id, char *out, size_t n,
-                       int *found, struct kt_err *err)
-{
-    struct store_stmt *s = NULL;
-    *found = 0;
-    int rc = store_prepare(st, sql, &s, err);
-    if (rc != 0)
-        return rc;
-    if ((rc = store_bind_int64(s, 1, id)) != 0) {
-        rc = kt_err_set(err, rc, "price: binding an id failed");
-        goto out;
-    }
-    rc = store_step(s, err);
-    if (rc == STORE_ROW) {
-        copy_col(s, 0, out, n);
-        *found = 1;
-        rc = 0;
-    }
-out:
-    store_stmt_done(s);
-    return rc;
-}
-
-static int product_code(struct store *st, int64_t id, char *out, size_t n, struct kt_err *err)
-{
-    int found;
-    int rc = lookup_code(st, "SELECT code FROM products WHERE id = ?1", id, out, n, &found, err);
-    if (rc == 0 && !found)
-        rc = kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld", (long long)id);
-    return rc;
-}
-
-static int customer_code(struct store *st, int64_t id, char *out, size_t n, struct kt_err *err)
-{
-    int found;
-    int rc = lookup_code(st, "SELECT code FROM customers WHERE id = ?1", id, out, n, &found, err);
-    if (rc == 0 && !found)
-        rc = kt_err_set(err, KT_ENOTFOUND, "there is no customer with id %lld", (long long)id);
-    return rc;
 }
 
 static int check_code(const char *code, struct kt_err *err)
@@ -174,9 +119,9 @@ static int grow(void **rows, size_t *cap, size_t count, size_t size, struct kt_e
 static int read_list(struct store_stmt *s, struct price_list *pl)
 {
     pl->id = store_col_int64(s, 0);
-    copy_col(s, 1, pl->code, sizeof pl->code);
-    copy_col(s, 2, pl->name, sizeof pl->name);
-    copy_col(s, 3, pl->currency, sizeof pl->currency);
+    catalog_col_copy(s, 1, pl->code, sizeof pl->code);
+    catalog_col_copy(s, 2, pl->name, sizeof pl->name);
+    catalog_col_copy(s, 3, pl->currency, sizeof pl->currency);
     pl->is_default = store_col_int64(s, 5) != 0;
     pl->active = store_col_int64(s, 6) != 0;
     return parse_basis_col(store_col_text(s, 4), &pl->basis);
@@ -257,7 +202,7 @@ int price_list_create(struct store *st, const struct price_list *pl, int64_t *id
     if (rc == 0)
         rc = check_currency(c.pl.currency, err);
     if (rc == 0)
-        rc = run_tx(st, list_create_tx, &c, err);
+        rc = catalog_run_tx(st, list_create_tx, &c, err);
     if (rc == 0 && id)
         *id = c.id;
     return rc;
@@ -367,7 +312,7 @@ static int set_default_tx(struct store *st, void *ctx, struct kt_err *err)
 int price_list_set_default(struct store *st, int64_t price_list_id, struct kt_err *err)
 {
     struct set_default d = {.id = price_list_id};
-    return run_tx(st, set_default_tx, &d, err);
+    return catalog_run_tx(st, set_default_tx, &d, err);
 }
 
 /* ---- list items ---- */
@@ -380,7 +325,7 @@ static int item_set_tx(struct store *st, void *ctx, struct kt_err *err)
     char pcode[128];
     int rc = price_list_get_id(st, it->price_list_id, &pl, err);
     if (rc == 0)
-        rc = product_code(st, it->product_id, pcode, sizeof pcode, err);
+        rc = catalog_code_of(st, CATALOG_PRODUCT, it->product_id, pcode, sizeof pcode, err);
     if (rc != 0)
         return rc;
     rc = store_prepare(st,
@@ -432,7 +377,7 @@ int price_item_set(struct store *st, struct price_item *item, struct kt_err *err
         return kt_err_set(err, KT_EINVAL, "a minimum quantity cannot be negative");
     int rc = check_validity(item->valid_from, item->valid_to, err);
     if (rc == 0)
-        rc = run_tx(st, item_set_tx, item, err);
+        rc = catalog_run_tx(st, item_set_tx, item, err);
     return rc;
 }
 
@@ -467,8 +412,8 @@ int price_items(struct store *st, int64_t price_list_id, int64_t product_id,
         it->price_list_id = store_col_int64(s, 1);
         it->product_id = store_col_int64(s, 2);
         it->price = store_col_int64(s, 3);
-        copy_col(s, 4, it->valid_from, sizeof it->valid_from);
-        copy_col(s, 5, it->valid_to, sizeof it->valid_to);
+        catalog_col_copy(s, 4, it->valid_from, sizeof it->valid_from);
+        catalog_col_copy(s, 5, it->valid_to, sizeof it->valid_to);
         it->min_qty = store_col_int64(s, 6);
     }
     if (rc < 0)
@@ -490,9 +435,9 @@ static int customer_set_tx(struct store *st, void *ctx, struct kt_err *err)
     struct price_customer_price *cp = ctx;
     struct store_stmt *s = NULL;
     char pcode[128], ccode[64];
-    int rc = customer_code(st, cp->customer_id, ccode, sizeof ccode, err);
+    int rc = catalog_code_of(st, CATALOG_CUSTOMER, cp->customer_id, ccode, sizeof ccode, err);
     if (rc == 0)
-        rc = product_code(st, cp->product_id, pcode, sizeof pcode, err);
+        rc = catalog_code_of(st, CATALOG_PRODUCT, cp->product_id, pcode, sizeof pcode, err);
     if (rc != 0)
         return rc;
     rc = store_prepare(st,
@@ -538,7 +483,7 @@ int price_customer_set(struct store *st, struct price_customer_price *cp, struct
     if (rc == 0)
         rc = check_validity(cp->valid_from, cp->valid_to, err);
     if (rc == 0)
-        rc = run_tx(st, customer_set_tx, cp, err);
+        rc = catalog_run_tx(st, customer_set_tx, cp, err);
     return rc;
 }
 
@@ -573,14 +518,14 @@ int price_customer_list(struct store *st, int64_t customer_id, int64_t product_i
         cp->customer_id = store_col_int64(s, 1);
         cp->product_id = store_col_int64(s, 2);
         cp->price = store_col_int64(s, 3);
-        copy_col(s, 4, cp->currency, sizeof cp->currency);
+        catalog_col_copy(s, 4, cp->currency, sizeof cp->currency);
         if (parse_basis_col(store_col_text(s, 5), &cp->basis) != 0) {
             rc = kt_err_set(err, KT_ECORRUPT, "customer price %lld has an unknown basis",
                             (long long)cp->id);
             goto out;
         }
-        copy_col(s, 6, cp->valid_from, sizeof cp->valid_from);
-        copy_col(s, 7, cp->valid_to, sizeof cp->valid_to);
+        catalog_col_copy(s, 6, cp->valid_from, sizeof cp->valid_from);
+        catalog_col_copy(s, 7, cp->valid_to, sizeof cp->valid_to);
     }
     if (rc < 0)
         goto out;
@@ -601,7 +546,7 @@ static int terms_set_tx(struct store *st, void *ctx, struct kt_err *err)
     const struct price_terms *t = ctx;
     struct store_stmt *s = NULL;
     char ccode[64];
-    int rc = customer_code(st, t->customer_id, ccode, sizeof ccode, err);
+    int rc = catalog_code_of(st, CATALOG_CUSTOMER, t->customer_id, ccode, sizeof ccode, err);
     if (rc == 0 && t->price_list_id != 0) {
         struct price_list pl;
         rc = price_list_get_id(st, t->price_list_id, &pl, err);
@@ -637,7 +582,7 @@ int price_terms_set(struct store *st, const struct price_terms *t, struct kt_err
     if (t->discount < 0 || t->discount > 100 * KT_RATE_SCALE)
         return kt_err_set(err, KT_EINVAL, "a discount must be between 0 and 100%%");
     struct price_terms copy = *t;
-    return run_tx(st, terms_set_tx, &copy, err);
+    return catalog_run_tx(st, terms_set_tx, &copy, err);
 }
 
 int price_terms_get(struct store *st, int64_t customer_id, struct price_terms *out,
@@ -647,7 +592,7 @@ int price_terms_get(struct store *st, int64_t customer_id, struct price_terms *o
     char ccode[64];
     memset(out, 0, sizeof *out);
     out->customer_id = customer_id;
-    int rc = customer_code(st, customer_id, ccode, sizeof ccode, err);
+    int rc = catalog_code_of(st, CATALOG_CUSTOMER, customer_id, ccode, sizeof ccode, err);
     if (rc == 0)
         rc = store_prepare(st,
                            "SELECT price_list_id, discount FROM customer_price_terms "
@@ -704,8 +649,8 @@ static int find_customer_price(struct store *st, int64_t customer_id, int64_t pr
                             (long long)q->item_id);
             goto out;
         }
-        copy_col(s, 3, q->valid_from, sizeof q->valid_from);
-        copy_col(s, 4, q->valid_to, sizeof q->valid_to);
+        catalog_col_copy(s, 3, q->valid_from, sizeof q->valid_from);
+        catalog_col_copy(s, 4, q->valid_to, sizeof q->valid_to);
         *found = 1;
     }
     if (rc > 0)
@@ -754,10 +699,10 @@ static int find_list_price(struct store *st, int64_t list_id, int64_t product_id
                             (long long)list_id);
             goto out;
         }
-        copy_col(s, 3, q->valid_from, sizeof q->valid_from);
-        copy_col(s, 4, q->valid_to, sizeof q->valid_to);
+        catalog_col_copy(s, 3, q->valid_from, sizeof q->valid_from);
+        catalog_col_copy(s, 4, q->valid_to, sizeof q->valid_to);
         q->min_qty = store_col_int64(s, 5);
-        copy_col(s, 6, q->price_list_code, sizeof q->price_list_code);
+        catalog_col_copy(s, 6, q->price_list_code, sizeof q->price_list_code);
         q->price_list_id = list_id;
         *found = 1;
     }
@@ -834,9 +779,9 @@ int price_resolve(struct store *st, int64_t customer_id, int64_t product_id, int
         return rc;
     kt_date_format(date, day);
     kt_strlcpy(q.currency, cur, sizeof q.currency);
-    rc = product_code(st, product_id, pcode, sizeof pcode, err);
+    rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, pcode, sizeof pcode, err);
     if (rc == 0 && customer_id != 0)
-        rc = customer_code(st, customer_id, ccode, sizeof ccode, err);
+        rc = catalog_code_of(st, CATALOG_CUSTOMER, customer_id, ccode, sizeof ccode, err);
     if (rc != 0)
         return rc;
 

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "base/qty.h"
+#include "catalog/internal.h"
 #include "catalog/stock.h"
 #include "jobs/jobs.h"
 #include "base/banned.h"
@@ -102,75 +103,19 @@ static struct qtext qty_text(int64_t q)
     return t;
 }
 
-/* Runs fn in the caller's transaction when one is open, else in its own. */
-static int run_tx(struct store *st, store_tx_fn fn, void *ctx, struct kt_err *err)
-{
-    if (store_in_tx(st))
-        return fn(st, ctx, err);
-    return store_tx(st, fn, ctx, err);
-}
-
-/* One SELECT of a single text column by one integer key; KT_ENOTFOUND if none. */
-static int lookup_code(struct store *st, const char *sql, int64_t id, char *out, size_t n,
-                       int *found, struct kt_err *err)
-{
-    struct store_stmt *s = NULL;
-    *found = 0;
-    int rc = store_prepare(st, sql, &s, err);
-    if (rc != 0)
-        return rc;
-    if ((rc = store_bind_int64(s, 1, id)) != 0) {
-        rc = kt_err_set(err, rc, "stock: binding an id failed");
-        goto out;
-    }
-    rc = store_step(s, err);
-    if (rc == STORE_ROW) {
-        const char *v = store_col_text(s, 0);
-        kt_strlcpy(out, v ? v : "", n);
-        *found = 1;
-        rc = 0;
-    }
-out:
-    store_stmt_done(s);
-    return rc;
-}
-
 /* Product and warehouse codes for messages; both must exist. */
 struct names {
     char product[128];
     char warehouse[STOCK_WAREHOUSE_CODE_MAX + 1];
 };
 
-static int product_code(struct store *st, int64_t product_id, char *out, size_t n,
-                        struct kt_err *err)
-{
-    int found;
-    int rc =
-        lookup_code(st, "SELECT code FROM products WHERE id = ?1", product_id, out, n, &found, err);
-    if (rc == 0 && !found)
-        rc = kt_err_set(err, KT_ENOTFOUND, "there is no product with id %lld",
-                        (long long)product_id);
-    return rc;
-}
-
-static int warehouse_code(struct store *st, int64_t warehouse_id, char *out, size_t n,
-                          struct kt_err *err)
-{
-    int found;
-    int rc = lookup_code(st, "SELECT code FROM warehouses WHERE id = ?1", warehouse_id, out, n,
-                         &found, err);
-    if (rc == 0 && !found)
-        rc = kt_err_set(err, KT_ENOTFOUND, "there is no warehouse with id %lld",
-                        (long long)warehouse_id);
-    return rc;
-}
-
 static int load_names(struct store *st, int64_t product_id, int64_t warehouse_id, struct names *nm,
                       struct kt_err *err)
 {
-    int rc = product_code(st, product_id, nm->product, sizeof nm->product, err);
+    int rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, nm->product, sizeof nm->product, err);
     if (rc == 0)
-        rc = warehouse_code(st, warehouse_id, nm->warehouse, sizeof nm->warehouse, err);
+        rc = catalog_code_of(st, CATALOG_WAREHOUSE, warehouse_id, nm->warehouse,
+                             sizeof nm->warehouse, err);
     return rc;
 }
 
@@ -509,7 +454,7 @@ static int run_change(struct store *st, struct change *c, struct stock_result *o
 {
     int rc = check_origin(c->origin, err);
     if (rc == 0)
-        rc = run_tx(st, change_tx, c, err);
+        rc = catalog_run_tx(st, change_tx, c, err);
     if (rc == 0 && out)
         *out = c->res;
     return rc;
@@ -638,7 +583,7 @@ static int move_tx(struct store *st, void *ctx, struct kt_err *err)
     memset(&m->to, 0, sizeof m->to);
     int rc = load_names(st, m->product_id, m->from_id, &nm, err);
     if (rc == 0)
-        rc = warehouse_code(st, m->to_id, to_code, sizeof to_code, err);
+        rc = catalog_code_of(st, CATALOG_WAREHOUSE, m->to_id, to_code, sizeof to_code, err);
     if (rc == 0)
         rc = stock_allow_negative_get(st, &allow, err);
     if (rc == 0)
@@ -707,7 +652,7 @@ int stock_move(struct store *st, int64_t product_id, int64_t from_warehouse_id,
                      .to_id = to_warehouse_id,
                      .qty = qty,
                      .origin = origin};
-    rc = run_tx(st, move_tx, &m, err);
+    rc = catalog_run_tx(st, move_tx, &m, err);
     if (rc == 0) {
         if (out_from)
             *out_from = m.from;
@@ -724,9 +669,10 @@ int stock_get(struct store *st, int64_t product_id, int64_t warehouse_id, struct
 {
     char pcode[128];
     memset(out, 0, sizeof *out);
-    int rc = product_code(st, product_id, pcode, sizeof pcode, err);
+    int rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, pcode, sizeof pcode, err);
     if (rc == 0)
-        rc = warehouse_code(st, warehouse_id, out->warehouse_code, sizeof out->warehouse_code, err);
+        rc = catalog_code_of(st, CATALOG_WAREHOUSE, warehouse_id, out->warehouse_code,
+                             sizeof out->warehouse_code, err);
     if (rc == 0)
         rc = read_row(st, product_id, warehouse_id, &out->on_hand, &out->reserved, err);
     if (rc != 0)
@@ -740,7 +686,7 @@ int stock_total(struct store *st, int64_t product_id, struct stock_level *out, s
 {
     char pcode[128];
     memset(out, 0, sizeof *out);
-    int rc = product_code(st, product_id, pcode, sizeof pcode, err);
+    int rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, pcode, sizeof pcode, err);
     if (rc == 0)
         rc = sum_totals(st, product_id, &out->on_hand, &out->reserved, err);
     if (rc == 0)
@@ -771,7 +717,7 @@ int stock_levels(struct store *st, int64_t product_id, struct stock_level **out,
     char pcode[128];
     *out = NULL;
     *n = 0;
-    int rc = product_code(st, product_id, pcode, sizeof pcode, err);
+    int rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, pcode, sizeof pcode, err);
     if (rc == 0)
         rc = store_prepare(st,
                            "SELECT s.warehouse_id, w.code, s.on_hand, s.reserved FROM stock s "
@@ -790,8 +736,7 @@ int stock_levels(struct store *st, int64_t product_id, struct stock_level **out,
         struct stock_level *l = &rows[count++];
         memset(l, 0, sizeof *l);
         l->warehouse_id = store_col_int64(s, 0);
-        const char *code = store_col_text(s, 1);
-        kt_strlcpy(l->warehouse_code, code ? code : "", sizeof l->warehouse_code);
+        catalog_col_copy(s, 1, l->warehouse_code, sizeof l->warehouse_code);
         l->on_hand = store_col_int64(s, 2);
         l->reserved = store_col_int64(s, 3);
         l->available = l->on_hand - l->reserved;
@@ -818,10 +763,10 @@ int stock_ledger_list(struct store *st, const struct stock_ledger_query *q,
     *out = NULL;
     *n = 0;
     size_t limit = q->limit ? q->limit : 1000;
-    int rc = product_code(st, q->product_id, pcode, sizeof pcode, err);
+    int rc = catalog_code_of(st, CATALOG_PRODUCT, q->product_id, pcode, sizeof pcode, err);
     if (rc == 0 && q->warehouse_id != 0) {
         char wcode[STOCK_WAREHOUSE_CODE_MAX + 1];
-        rc = warehouse_code(st, q->warehouse_id, wcode, sizeof wcode, err);
+        rc = catalog_code_of(st, CATALOG_WAREHOUSE, q->warehouse_id, wcode, sizeof wcode, err);
     }
     /* the newest `limit` rows, turned oldest-first by the outer query */
     if (rc == 0)
@@ -853,8 +798,7 @@ int stock_ledger_list(struct store *st, const struct stock_ledger_query *q,
         e->at = store_col_int64(s, 1);
         e->product_id = store_col_int64(s, 2);
         e->warehouse_id = store_col_int64(s, 3);
-        const char *v = store_col_text(s, 4);
-        kt_strlcpy(e->warehouse_code, v ? v : "", sizeof e->warehouse_code);
+        catalog_col_copy(s, 4, e->warehouse_code, sizeof e->warehouse_code);
         e->delta = store_col_int64(s, 5);
         e->reserved_delta = store_col_int64(s, 6);
         struct kt_err perr;
@@ -863,12 +807,10 @@ int stock_ledger_list(struct store *st, const struct stock_ledger_query *q,
                             perr.msg);
             goto out;
         }
-        v = store_col_text(s, 8);
-        kt_strlcpy(e->doc_ref, v ? v : "", sizeof e->doc_ref);
+        catalog_col_copy(s, 8, e->doc_ref, sizeof e->doc_ref);
         e->resulting_on_hand = store_col_int64(s, 9);
         e->resulting_reserved = store_col_int64(s, 10);
-        v = store_col_text(s, 11);
-        kt_strlcpy(e->user, v ? v : "", sizeof e->user);
+        catalog_col_copy(s, 11, e->user, sizeof e->user);
     }
     if (rc < 0)
         goto out;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "catalog/internal.h"
 #include "catalog/warehouse.h"
 #include "base/banned.h"
 
@@ -104,21 +105,15 @@ out:
 
 #define WAREHOUSE_COLUMNS "id, code, name, street, postal_code, city, country, active"
 
-static void copy_col(struct store_stmt *s, int col, char *dst, size_t n)
-{
-    const char *v = store_col_text(s, col);
-    kt_strlcpy(dst, v ? v : "", n);
-}
-
 static void read_row(struct store_stmt *s, struct stock_warehouse *w)
 {
     w->id = store_col_int64(s, 0);
-    copy_col(s, 1, w->code, sizeof w->code);
-    copy_col(s, 2, w->name, sizeof w->name);
-    copy_col(s, 3, w->street, sizeof w->street);
-    copy_col(s, 4, w->postal_code, sizeof w->postal_code);
-    copy_col(s, 5, w->city, sizeof w->city);
-    copy_col(s, 6, w->country, sizeof w->country);
+    catalog_col_copy(s, 1, w->code, sizeof w->code);
+    catalog_col_copy(s, 2, w->name, sizeof w->name);
+    catalog_col_copy(s, 3, w->street, sizeof w->street);
+    catalog_col_copy(s, 4, w->postal_code, sizeof w->postal_code);
+    catalog_col_copy(s, 5, w->city, sizeof w->city);
+    catalog_col_copy(s, 6, w->country, sizeof w->country);
     w->active = store_col_int64(s, 7) != 0;
 }
 
