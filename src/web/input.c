@@ -24,6 +24,7 @@ const char *web_type_name(enum web_type t)
         [WEB_QTY] = "quantity", [WEB_CODE] = "code",    [WEB_EMAIL] = "email",
         [WEB_NIP] = "nip",     [WEB_DATE] = "date",     [WEB_ENUM] = "enum",
         [WEB_STRING] = "string", [WEB_BOOL] = "boolean", [WEB_SECRET] = "secret",
+        [WEB_ARRAY] = "array",
     };
     if ((size_t)t < sizeof names / sizeof names[0] && names[t])
         return names[t];
@@ -242,6 +243,8 @@ int web_input_text(const struct web_field *f, const char *text, const char *lang
             return fail(err, f, "must not contain control characters");
         break;
     }
+    case WEB_ARRAY:
+        return fail(err, f, "must be a JSON array: send it in a JSON body");
     case WEB_BOOL:
         if (strcmp(t, "1") == 0 || strcasecmp(t, "on") == 0 || strcasecmp(t, "true") == 0)
             out->num = 1;
@@ -282,6 +285,17 @@ int web_input_json(const struct web_field *f, json_t *v, struct kt_arena *a,
         out->num = json_is_true(v);
         out->text = out->num ? "true" : "false";
         break;
+    case WEB_ARRAY: {
+        if (!json_is_array(v))
+            return fail(err, f, "must be a JSON array");
+        long long n = (long long)json_array_size(v);
+        if ((f->min != 0 || f->max != 0) && (n < f->min || n > f->max))
+            return kt_err_set(err, KT_EINVAL, "field '%s' must have %lld to %lld elements",
+                              f->name, f->min, f->max);
+        out->num = n;
+        out->text = "";
+        break;
+    }
     case WEB_MONEY:
     case WEB_PRICE:
     case WEB_QTY:

@@ -21,6 +21,9 @@
  *   WEB_BOOL    true/false (forms: "1"/"on"/"true" or "0"/"false"/"")  num
  *   WEB_SECRET  a password: UTF-8 of 1..max (default 1024) bytes, taken as
  *               typed (not trimmed), never quoted in messages
+ *   WEB_ARRAY   JSON bodies only: an array of min..max elements   num = count;
+ *               the handler checks each element against the element's own
+ *               field table with web_input_json (an order's lines)
  * Every text must be valid UTF-8. Amounts and quantities in JSON are
  * decimal strings ("12.50"), never JSON numbers: money is never a float.
  *
@@ -49,6 +52,7 @@ enum web_type {
     WEB_STRING,
     WEB_BOOL,
     WEB_SECRET,
+    WEB_ARRAY,
 };
 
 /* Where a field is read from. */

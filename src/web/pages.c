@@ -35,6 +35,7 @@ static const struct nav_item {
     {"/dashboard", "nav.dashboard", WEB_STAFF, NULL},
     {"/products", "nav.products", WEB_STAFF, "catalog.read"},
     {"/customers", "nav.customers", WEB_STAFF, "customers.read"},
+    {"/orders", "nav.orders", WEB_STAFF, "orders.read"},
     {"/pricelists", "nav.pricelists", WEB_STAFF, "catalog.read"},
     {"/company", "nav.company", WEB_STAFF, "admin"},
     {"/users", "nav.users", WEB_STAFF, "users.manage"},

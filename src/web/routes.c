@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "web/api.h"
+#include "web/orders_web.h"
 #include "web/pages.h"
 #include "web/router.h"
 #include "web/static.h"
@@ -127,6 +128,48 @@
         {.name = "is_default", .type = WEB_BOOL, .from = WEB_FROM_BODY}
 #define PRICE_LIST_CODE_PATH                                                                  \
     {.name = "code", .type = WEB_CODE, .from = WEB_FROM_PATH, .required = 1, .max = 32}
+
+/* Customer orders (pages_orders.c, api_orders.c, web/orders_web.h). */
+#define ORDER_ID_PATH                                                                         \
+    {.name = "id", .type = WEB_INT, .from = WEB_FROM_PATH, .required = 1, .min = 1,           \
+     .max = INT64_MAX}
+#define ORDER_POSITION_PATH                                                                   \
+    {.name = "position", .type = WEB_INT, .from = WEB_FROM_PATH, .required = 1, .min = 1,     \
+     .max = 10000}
+#define ORDER_VERSION_BODY                                                                    \
+    {.name = "version", .type = WEB_INT, .from = WEB_FROM_BODY, .required = 1, .min = 0,      \
+     .max = INT64_MAX}
+#define ORDER_FILTERS                                                                         \
+    {.name = "status", .type = WEB_ENUM, .from = WEB_FROM_QUERY,                              \
+     .choices = "draft|submitted|confirmed|in_fulfilment|shipped|completed|cancelled"},       \
+        {.name = "payment", .type = WEB_ENUM, .from = WEB_FROM_QUERY,                         \
+         .choices = "unpaid|partially_paid|paid|overpaid"},                                   \
+        {.name = "customer", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 32},            \
+        {.name = "source", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 64},            \
+        {.name = "from", .type = WEB_DATE, .from = WEB_FROM_QUERY},                           \
+        {.name = "to", .type = WEB_DATE, .from = WEB_FROM_QUERY},                             \
+        {.name = "number", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 96},            \
+        {.name = "po", .type = WEB_STRING, .from = WEB_FROM_QUERY, .max = 200},               \
+        {.name = "product", .type = WEB_CODE, .from = WEB_FROM_QUERY, .max = 40},             \
+        {.name = "partial", .type = WEB_ENUM, .from = WEB_FROM_QUERY, .choices = "yes|no"},   \
+        {.name = "sort", .type = WEB_ENUM, .from = WEB_FROM_QUERY,                            \
+         .choices = "number|date|customer|total|status"},                                     \
+        {.name = "order", .type = WEB_ENUM, .from = WEB_FROM_QUERY, .choices = "asc|desc"}
+#define ORDER_HEADER_BODY                                                                     \
+    {.name = "customer_po", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 200},           \
+        {.name = "payment_method", .type = WEB_ENUM, .from = WEB_FROM_BODY,                   \
+         .choices = "transfer|cash|cod|card"},                                                \
+        {.name = "payment_days", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 0,            \
+         .max = 365},                                                                         \
+        {.name = "shipping_method", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 200},   \
+        {.name = "shipping_cost", .type = WEB_MONEY, .from = WEB_FROM_BODY},                  \
+        {.name = "notes_customer", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 2000},   \
+        {.name = "notes_internal", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 2000}
+/* One line row of the new-order form: product_N, qty_N, price_N. */
+#define ORDER_FORM_LINE(n)                                                                    \
+    {.name = "product_" n, .type = WEB_CODE, .from = WEB_FROM_BODY, .max = 40},               \
+        {.name = "qty_" n, .type = WEB_QTY, .from = WEB_FROM_BODY},                           \
+        {.name = "price_" n, .type = WEB_PRICE, .from = WEB_FROM_BODY}
 
 static const struct web_route routes[] = {
     /* ---- infrastructure ---- */
@@ -829,6 +872,191 @@ static const struct web_route routes[] = {
         .summary = "the roles with their permissions",
     },
 
+    /* ---- back office: customer orders (pages_orders.c) ---- */
+    {
+        .method = WEB_GET,
+        .pattern = "/orders",
+        .handler = web_page_orders,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.read",
+        .fields = WEB_FIELDS(ORDER_FILTERS,
+                             {.name = "page", .type = WEB_INT, .from = WEB_FROM_QUERY, .min = 1,
+                              .max = 1000000}),
+        .summary = "orders with filters and sorting, 25 a page",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/orders/new",
+        .handler = web_page_order_new,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .fields = WEB_FIELDS({.name = "customer", .type = WEB_CODE, .from = WEB_FROM_QUERY,
+                              .max = 32}),
+        .summary = "the form for a new order",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders",
+        .handler = web_page_order_create,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(
+            {.name = "customer", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 32},
+            {.name = "customer_po", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 200},
+            {.name = "currency", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 3},
+            {.name = "notes_customer", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 2000},
+            {.name = "notes_internal", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 2000},
+            ORDER_FORM_LINE("1"), ORDER_FORM_LINE("2"), ORDER_FORM_LINE("3"),
+            ORDER_FORM_LINE("4"), ORDER_FORM_LINE("5"), ORDER_FORM_LINE("6")),
+        .summary = "create an order (up to 6 lines; more are added on its page)",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/orders/{id}",
+        .handler = web_page_order,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.read",
+        .fields = WEB_FIELDS(ORDER_ID_PATH),
+        .summary = "an order: lines, totals per VAT rate, history, messages and its forms",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/orders/{id}/edit",
+        .handler = web_page_order_edit,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .fields = WEB_FIELDS(ORDER_ID_PATH),
+        .summary = "the form for an order's header fields",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}",
+        .handler = web_page_order_save,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_VERSION_BODY, ORDER_HEADER_BODY),
+        .summary = "save an order's header fields (409 when someone else changed it)",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/lines",
+        .handler = web_page_order_line_add,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(
+            ORDER_ID_PATH, ORDER_VERSION_BODY,
+            {.name = "product", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 40},
+            {.name = "qty", .type = WEB_QTY, .from = WEB_FROM_BODY, .required = 1},
+            {.name = "price", .type = WEB_PRICE, .from = WEB_FROM_BODY}),
+        .summary = "add a line to an order",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/lines/{position}",
+        .handler = web_page_order_line_save,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_POSITION_PATH, ORDER_VERSION_BODY,
+                             {.name = "qty", .type = WEB_QTY, .from = WEB_FROM_BODY,
+                              .required = 1},
+                             {.name = "price", .type = WEB_PRICE, .from = WEB_FROM_BODY}),
+        .summary = "change a line's quantity (and price)",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/lines/{position}/delete",
+        .handler = web_page_order_line_remove,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_POSITION_PATH, ORDER_VERSION_BODY),
+        .summary = "remove a line",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/lines/{position}/map",
+        .handler = web_page_order_line_map,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_POSITION_PATH, ORDER_VERSION_BODY,
+                             {.name = "product", .type = WEB_CODE, .from = WEB_FROM_BODY,
+                              .required = 1, .max = 40}),
+        .summary = "map an unmatched line to a product",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/confirm",
+        .handler = web_page_order_confirm,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_VERSION_BODY),
+        .summary = "confirm an order: stock is reserved in the default warehouse",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/orders/{id}/cancel",
+        .handler = web_page_order_cancel_form,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .fields = WEB_FIELDS(ORDER_ID_PATH),
+        .summary = "the confirmation step of a cancellation, with a reason",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/cancel",
+        .handler = web_page_order_cancel,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_VERSION_BODY,
+                             {.name = "reason", .type = WEB_STRING, .from = WEB_FROM_BODY,
+                              .max = 500}),
+        .summary = "cancel an order; reservations are released",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/orders/{id}/messages",
+        .handler = web_page_order_message,
+        .area = WEB_AREA_BACKOFFICE,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .form = 1,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, {.name = "body", .type = WEB_STRING,
+                                             .from = WEB_FROM_BODY, .required = 1, .min = 1,
+                                             .max = 2000}),
+        .summary = "reply in an order's message thread",
+    },
+
     /* ---- JSON API ---- */
     {
         .method = WEB_GET,
@@ -1088,6 +1316,193 @@ static const struct web_route routes[] = {
              .max = 40},
             PRICE_ITEM_BODY),
         .summary = "set an item: the same product, min_qty and valid_from replace it",
+    },
+    /* ---- JSON API: customer orders (api_orders.c) ---- */
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/orders",
+        .handler = web_api_orders_list,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.read",
+        .fields = WEB_FIELDS(WEB_PAGE_FIELDS, ORDER_FILTERS),
+        .summary = "orders with filters and sorting; has_more instead of a total",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders",
+        .handler = web_api_order_create,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            {.name = "customer", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 32},
+            {.name = "lines", .type = WEB_ARRAY, .from = WEB_FROM_BODY, .required = 1, .min = 1,
+             .max = 10000},
+            {.name = "source", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 64},
+            {.name = "external_id", .type = WEB_STRING, .from = WEB_FROM_BODY, .max = 200},
+            {.name = "allow_unmatched", .type = WEB_BOOL, .from = WEB_FROM_BODY},
+            {.name = "currency", .type = WEB_STRING, .from = WEB_FROM_BODY, .min = 3, .max = 3},
+            {.name = "basis", .type = WEB_ENUM, .from = WEB_FROM_BODY, .choices = "net|gross"},
+            {.name = "date", .type = WEB_DATE, .from = WEB_FROM_BODY},
+            {.name = "submit", .type = WEB_BOOL, .from = WEB_FROM_BODY}, ORDER_HEADER_BODY),
+        .summary = "create an order; lines: [{product, qty, price?, discount?}]",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/orders/{id}",
+        .handler = web_api_order_get,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.read",
+        .fields = WEB_FIELDS(ORDER_ID_PATH),
+        .summary = "one order with lines and totals; ETag carries its version",
+    },
+    {
+        .method = WEB_PATCH,
+        .pattern = "/api/v1/orders/{id}",
+        .handler = web_api_order_update,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_HEADER_BODY),
+        .summary = "change header fields; needs If-Match",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders/{id}/lines",
+        .handler = web_api_order_line_add,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            ORDER_ID_PATH,
+            {.name = "product", .type = WEB_CODE, .from = WEB_FROM_BODY, .required = 1,
+             .max = 40},
+            {.name = "qty", .type = WEB_QTY, .from = WEB_FROM_BODY, .required = 1},
+            {.name = "price", .type = WEB_PRICE, .from = WEB_FROM_BODY},
+            {.name = "discount", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 0,
+             .max = 10000}),
+        .summary = "add a line; needs If-Match",
+    },
+    {
+        .method = WEB_PATCH,
+        .pattern = "/api/v1/orders/{id}/lines/{position}",
+        .handler = web_api_order_line_update,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(
+            ORDER_ID_PATH, ORDER_POSITION_PATH,
+            {.name = "qty", .type = WEB_QTY, .from = WEB_FROM_BODY},
+            {.name = "price", .type = WEB_PRICE, .from = WEB_FROM_BODY},
+            {.name = "discount", .type = WEB_INT, .from = WEB_FROM_BODY, .min = 0,
+             .max = 10000}),
+        .summary = "change a line's quantity, price or discount; needs If-Match",
+    },
+    {
+        .method = WEB_DELETE,
+        .pattern = "/api/v1/orders/{id}/lines/{position}",
+        .handler = web_api_order_line_remove,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_POSITION_PATH),
+        .summary = "remove a line; needs If-Match",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders/{id}/lines/{position}/map",
+        .handler = web_api_order_map_line,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, ORDER_POSITION_PATH,
+                             {.name = "product", .type = WEB_CODE, .from = WEB_FROM_BODY,
+                              .required = 1, .max = 40}),
+        .summary = "map an unmatched line to a product; needs If-Match",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders/{id}/confirm",
+        .handler = web_api_order_transition,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, {.name = "warehouse", .type = WEB_CODE,
+                                             .from = WEB_FROM_BODY, .max = 32}),
+        .summary = "confirm and reserve stock (default warehouse unless named); needs If-Match",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders/{id}/cancel",
+        .handler = web_api_order_transition,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, {.name = "reason", .type = WEB_STRING,
+                                             .from = WEB_FROM_BODY, .max = 500}),
+        .summary = "cancel and release reservations; needs If-Match",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders/{id}/submit",
+        .handler = web_api_order_transition,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH),
+        .summary = "submit a draft for acceptance; needs If-Match",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/orders/{id}/messages",
+        .handler = web_api_order_messages,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.read",
+        .fields = WEB_FIELDS(ORDER_ID_PATH),
+        .summary = "an order's message thread, oldest first",
+    },
+    {
+        .method = WEB_POST,
+        .pattern = "/api/v1/orders/{id}/messages",
+        .handler = web_api_order_message_post,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.write",
+        .csrf = WEB_CSRF_SESSION,
+        .fields = WEB_FIELDS(ORDER_ID_PATH, {.name = "body", .type = WEB_STRING,
+                                             .from = WEB_FROM_BODY, .required = 1, .min = 1,
+                                             .max = 2000}),
+        .summary = "post a message to an order's thread",
+    },
+    {
+        .method = WEB_GET,
+        .pattern = "/api/v1/suggest/price",
+        .handler = web_api_order_price,
+        .area = WEB_AREA_API,
+        .auth = WEB_STAFF,
+        .perm = "orders.read",
+        .fields = WEB_FIELDS(
+            {.name = "customer", .type = WEB_CODE, .from = WEB_FROM_QUERY, .required = 1,
+             .max = 32},
+            {.name = "product", .type = WEB_CODE, .from = WEB_FROM_QUERY, .required = 1,
+             .max = 40},
+            {.name = "qty", .type = WEB_QTY, .from = WEB_FROM_QUERY},
+            {.name = "currency", .type = WEB_STRING, .from = WEB_FROM_QUERY, .min = 3,
+             .max = 3}),
+        .summary = "the unit price a product gets for a customer (the order form's live price)",
     },
 };
 
