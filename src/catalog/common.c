@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -49,5 +50,41 @@ int catalog_code_of(struct store *st, enum catalog_coded table, int64_t id, char
     }
 out:
     store_stmt_done(s);
+    return rc;
+}
+
+int catalog_rows_read(struct store_stmt *s, size_t size, catalog_row_fn read, const char *what,
+                      void **out, size_t *n, struct kt_err *err)
+{
+    char *rows = NULL;
+    size_t count = 0, cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    while ((rc = store_step(s, err)) == STORE_ROW) {
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char *p = realloc(rows, ncap * size);
+            if (!p) {
+                rc = kt_err_set(err, KT_ENOMEM, "out of memory reading %s", what);
+                goto out;
+            }
+            rows = p;
+            cap = ncap;
+        }
+        memset(rows + count * size, 0, size);
+        if ((rc = read(s, rows + count * size, err)) != 0)
+            goto out;
+        count++;
+    }
+    if (rc < 0)
+        goto out;
+    *out = rows;
+    *n = count;
+    rows = NULL;
+    rc = 0;
+out:
+    free(rows);
     return rc;
 }

@@ -32,4 +32,17 @@ enum catalog_coded {
 int catalog_code_of(struct store *st, enum catalog_coded table, int64_t id, char *out, size_t n,
                     struct kt_err *err);
 
+/* Reads the current row of s into row (zeroed before); a row it cannot
+ * read fails with a sentence (KT_ECORRUPT). */
+typedef int (*catalog_row_fn)(struct store_stmt *s, void *row, struct kt_err *err);
+
+/*
+ * Steps s, prepared and bound, to its end and reads each row with read into
+ * a malloc'd array of elements of size bytes: *out (the caller frees it)
+ * with *n rows; NULL and 0 on failure. `what` names the rows in the
+ * out-of-memory message ("prices"). s stays the caller's to finish.
+ */
+int catalog_rows_read(struct store_stmt *s, size_t size, catalog_row_fn read, const char *what,
+                      void **out, size_t *n, struct kt_err *err);
+
 #endif

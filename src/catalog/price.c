@@ -98,20 +98,6 @@ static const char *or_null(const char *s)
     return s && *s ? s : NULL;
 }
 
-/* Grows a malloc'd array by doubling; KT_ENOMEM on failure. */
-static int grow(void **rows, size_t *cap, size_t count, size_t size, struct kt_err *err)
-{
-    if (count < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*rows, ncap * size);
-    if (!p)
-        return kt_err_set(err, KT_ENOMEM, "out of memory reading prices");
-    *rows = p;
-    *cap = ncap;
-    return 0;
-}
-
 /* ---- price lists ---- */
 
 #define LIST_COLUMNS "id, code, name, currency, basis, is_default, active"
@@ -253,35 +239,26 @@ out:
     return rc;
 }
 
+static int read_list_row(struct store_stmt *s, void *row, struct kt_err *err)
+{
+    struct price_list *pl = row;
+    if (read_list(s, pl) != 0)
+        return kt_err_set(err, KT_ECORRUPT, "price list %s has an unknown basis", pl->code);
+    return 0;
+}
+
 int price_list_all(struct store *st, struct price_list **out, size_t *n, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    struct price_list *rows = NULL;
-    size_t count = 0, cap = 0;
+    void *rows = NULL;
     *out = NULL;
     *n = 0;
     int rc = store_prepare(st, "SELECT " LIST_COLUMNS " FROM price_lists ORDER BY code", &s, err);
     if (rc != 0)
         return rc;
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if ((rc = grow((void **)&rows, &cap, count, sizeof *rows, err)) != 0)
-            goto out;
-        if (read_list(s, &rows[count]) != 0) {
-            rc = kt_err_set(err, KT_ECORRUPT, "price list %s has an unknown basis",
-                            rows[count].code);
-            goto out;
-        }
-        count++;
-    }
-    if (rc < 0)
-        goto out;
+    rc = catalog_rows_read(s, sizeof **out, read_list_row, "price lists", &rows, n, err);
     *out = rows;
-    *n = count;
-    rows = NULL;
-    rc = 0;
-out:
     store_stmt_done(s);
-    free(rows);
     return rc;
 }
 
@@ -381,12 +358,24 @@ int price_item_set(struct store *st, struct price_item *item, struct kt_err *err
     return rc;
 }
 
+static int read_item(struct store_stmt *s, void *row, struct kt_err *err)
+{
+    struct price_item *it = row;
+    it->id = store_col_int64(s, 0);
+    it->price_list_id = store_col_int64(s, 1);
+    it->product_id = store_col_int64(s, 2);
+    it->price = store_col_int64(s, 3);
+    catalog_col_copy(s, 4, it->valid_from, sizeof it->valid_from);
+    catalog_col_copy(s, 5, it->valid_to, sizeof it->valid_to);
+    it->min_qty = store_col_int64(s, 6);
+    return 0;
+}
+
 int price_items(struct store *st, int64_t price_list_id, int64_t product_id,
                 struct price_item **out, size_t *n, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    struct price_item *rows = NULL;
-    size_t count = 0, cap = 0;
+    void *rows = NULL;
     *out = NULL;
     *n = 0;
     int rc = store_prepare(st,
@@ -404,27 +393,10 @@ int price_items(struct store *st, int64_t price_list_id, int64_t product_id,
         rc = kt_err_set(err, rc, "price: binding failed");
         goto out;
     }
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if ((rc = grow((void **)&rows, &cap, count, sizeof *rows, err)) != 0)
-            goto out;
-        struct price_item *it = &rows[count++];
-        it->id = store_col_int64(s, 0);
-        it->price_list_id = store_col_int64(s, 1);
-        it->product_id = store_col_int64(s, 2);
-        it->price = store_col_int64(s, 3);
-        catalog_col_copy(s, 4, it->valid_from, sizeof it->valid_from);
-        catalog_col_copy(s, 5, it->valid_to, sizeof it->valid_to);
-        it->min_qty = store_col_int64(s, 6);
-    }
-    if (rc < 0)
-        goto out;
+    rc = catalog_rows_read(s, sizeof **out, read_item, "prices", &rows, n, err);
     *out = rows;
-    *n = count;
-    rows = NULL;
-    rc = 0;
 out:
     store_stmt_done(s);
-    free(rows);
     return rc;
 }
 
@@ -487,12 +459,27 @@ int price_customer_set(struct store *st, struct price_customer_price *cp, struct
     return rc;
 }
 
+static int read_customer_price(struct store_stmt *s, void *row, struct kt_err *err)
+{
+    struct price_customer_price *cp = row;
+    cp->id = store_col_int64(s, 0);
+    cp->customer_id = store_col_int64(s, 1);
+    cp->product_id = store_col_int64(s, 2);
+    cp->price = store_col_int64(s, 3);
+    catalog_col_copy(s, 4, cp->currency, sizeof cp->currency);
+    if (parse_basis_col(store_col_text(s, 5), &cp->basis) != 0)
+        return kt_err_set(err, KT_ECORRUPT, "customer price %lld has an unknown basis",
+                          (long long)cp->id);
+    catalog_col_copy(s, 6, cp->valid_from, sizeof cp->valid_from);
+    catalog_col_copy(s, 7, cp->valid_to, sizeof cp->valid_to);
+    return 0;
+}
+
 int price_customer_list(struct store *st, int64_t customer_id, int64_t product_id,
                         struct price_customer_price **out, size_t *n, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    struct price_customer_price *rows = NULL;
-    size_t count = 0, cap = 0;
+    void *rows = NULL;
     *out = NULL;
     *n = 0;
     int rc = store_prepare(st,
@@ -510,32 +497,10 @@ int price_customer_list(struct store *st, int64_t customer_id, int64_t product_i
         rc = kt_err_set(err, rc, "price: binding failed");
         goto out;
     }
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if ((rc = grow((void **)&rows, &cap, count, sizeof *rows, err)) != 0)
-            goto out;
-        struct price_customer_price *cp = &rows[count++];
-        cp->id = store_col_int64(s, 0);
-        cp->customer_id = store_col_int64(s, 1);
-        cp->product_id = store_col_int64(s, 2);
-        cp->price = store_col_int64(s, 3);
-        catalog_col_copy(s, 4, cp->currency, sizeof cp->currency);
-        if (parse_basis_col(store_col_text(s, 5), &cp->basis) != 0) {
-            rc = kt_err_set(err, KT_ECORRUPT, "customer price %lld has an unknown basis",
-                            (long long)cp->id);
-            goto out;
-        }
-        catalog_col_copy(s, 6, cp->valid_from, sizeof cp->valid_from);
-        catalog_col_copy(s, 7, cp->valid_to, sizeof cp->valid_to);
-    }
-    if (rc < 0)
-        goto out;
+    rc = catalog_rows_read(s, sizeof **out, read_customer_price, "customer prices", &rows, n, err);
     *out = rows;
-    *n = count;
-    rows = NULL;
-    rc = 0;
 out:
     store_stmt_done(s);
-    free(rows);
     return rc;
 }
 

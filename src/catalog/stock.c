@@ -694,17 +694,14 @@ int stock_total(struct store *st, int64_t product_id, struct stock_level *out, s
     return rc;
 }
 
-/* Grows a malloc'd array by doubling; KT_ENOMEM on failure. */
-static int grow(void **rows, size_t *cap, size_t count, size_t size, struct kt_err *err)
+static int read_level(struct store_stmt *s, void *row, struct kt_err *err)
 {
-    if (count < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*rows, ncap * size);
-    if (!p)
-        return kt_err_set(err, KT_ENOMEM, "out of memory reading stock");
-    *rows = p;
-    *cap = ncap;
+    struct stock_level *l = row;
+    l->warehouse_id = store_col_int64(s, 0);
+    catalog_col_copy(s, 1, l->warehouse_code, sizeof l->warehouse_code);
+    l->on_hand = store_col_int64(s, 2);
+    l->reserved = store_col_int64(s, 3);
+    l->available = l->on_hand - l->reserved;
     return 0;
 }
 
@@ -712,8 +709,7 @@ int stock_levels(struct store *st, int64_t product_id, struct stock_level **out,
                  struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    struct stock_level *rows = NULL;
-    size_t count = 0, cap = 0;
+    void *rows = NULL;
     char pcode[128];
     *out = NULL;
     *n = 0;
@@ -730,35 +726,39 @@ int stock_levels(struct store *st, int64_t product_id, struct stock_level **out,
         rc = kt_err_set(err, rc, "stock: binding failed");
         goto out;
     }
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if ((rc = grow((void **)&rows, &cap, count, sizeof *rows, err)) != 0)
-            goto out;
-        struct stock_level *l = &rows[count++];
-        memset(l, 0, sizeof *l);
-        l->warehouse_id = store_col_int64(s, 0);
-        catalog_col_copy(s, 1, l->warehouse_code, sizeof l->warehouse_code);
-        l->on_hand = store_col_int64(s, 2);
-        l->reserved = store_col_int64(s, 3);
-        l->available = l->on_hand - l->reserved;
-    }
-    if (rc < 0)
-        goto out;
+    rc = catalog_rows_read(s, sizeof **out, read_level, "stock", &rows, n, err);
     *out = rows;
-    *n = count;
-    rows = NULL;
-    rc = 0;
 out:
     store_stmt_done(s);
-    free(rows);
     return rc;
+}
+
+static int read_ledger_entry(struct store_stmt *s, void *row, struct kt_err *err)
+{
+    struct stock_ledger_entry *e = row;
+    struct kt_err perr;
+    e->id = store_col_int64(s, 0);
+    e->at = store_col_int64(s, 1);
+    e->product_id = store_col_int64(s, 2);
+    e->warehouse_id = store_col_int64(s, 3);
+    catalog_col_copy(s, 4, e->warehouse_code, sizeof e->warehouse_code);
+    e->delta = store_col_int64(s, 5);
+    e->reserved_delta = store_col_int64(s, 6);
+    if (stock_reason_parse(store_col_text(s, 7), &e->reason, &perr) != 0)
+        return kt_err_set(err, KT_ECORRUPT, "stock ledger row %lld: %s", (long long)e->id,
+                          perr.msg);
+    catalog_col_copy(s, 8, e->doc_ref, sizeof e->doc_ref);
+    e->resulting_on_hand = store_col_int64(s, 9);
+    e->resulting_reserved = store_col_int64(s, 10);
+    catalog_col_copy(s, 11, e->user, sizeof e->user);
+    return 0;
 }
 
 int stock_ledger_list(struct store *st, const struct stock_ledger_query *q,
                       struct stock_ledger_entry **out, size_t *n, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    struct stock_ledger_entry *rows = NULL;
-    size_t count = 0, cap = 0;
+    void *rows = NULL;
     char pcode[128];
     *out = NULL;
     *n = 0;
@@ -789,38 +789,10 @@ int stock_ledger_list(struct store *st, const struct stock_ledger_query *q,
         rc = kt_err_set(err, rc, "stock: binding failed");
         goto out;
     }
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if ((rc = grow((void **)&rows, &cap, count, sizeof *rows, err)) != 0)
-            goto out;
-        struct stock_ledger_entry *e = &rows[count++];
-        memset(e, 0, sizeof *e);
-        e->id = store_col_int64(s, 0);
-        e->at = store_col_int64(s, 1);
-        e->product_id = store_col_int64(s, 2);
-        e->warehouse_id = store_col_int64(s, 3);
-        catalog_col_copy(s, 4, e->warehouse_code, sizeof e->warehouse_code);
-        e->delta = store_col_int64(s, 5);
-        e->reserved_delta = store_col_int64(s, 6);
-        struct kt_err perr;
-        if (stock_reason_parse(store_col_text(s, 7), &e->reason, &perr) != 0) {
-            rc = kt_err_set(err, KT_ECORRUPT, "stock ledger row %lld: %s", (long long)e->id,
-                            perr.msg);
-            goto out;
-        }
-        catalog_col_copy(s, 8, e->doc_ref, sizeof e->doc_ref);
-        e->resulting_on_hand = store_col_int64(s, 9);
-        e->resulting_reserved = store_col_int64(s, 10);
-        catalog_col_copy(s, 11, e->user, sizeof e->user);
-    }
-    if (rc < 0)
-        goto out;
+    rc = catalog_rows_read(s, sizeof **out, read_ledger_entry, "the stock ledger", &rows, n, err);
     *out = rows;
-    *n = count;
-    rows = NULL;
-    rc = 0;
 out:
     store_stmt_done(s);
-    free(rows);
     return rc;
 }
 

@@ -105,8 +105,9 @@ out:
 
 #define WAREHOUSE_COLUMNS "id, code, name, street, postal_code, city, country, active"
 
-static void read_row(struct store_stmt *s, struct stock_warehouse *w)
+static int read_row(struct store_stmt *s, void *row, struct kt_err *err)
 {
+    struct stock_warehouse *w = row;
     w->id = store_col_int64(s, 0);
     catalog_col_copy(s, 1, w->code, sizeof w->code);
     catalog_col_copy(s, 2, w->name, sizeof w->name);
@@ -115,6 +116,7 @@ static void read_row(struct store_stmt *s, struct stock_warehouse *w)
     catalog_col_copy(s, 5, w->city, sizeof w->city);
     catalog_col_copy(s, 6, w->country, sizeof w->country);
     w->active = store_col_int64(s, 7) != 0;
+    return 0;
 }
 
 int stock_warehouse_get(struct store *st, const char *code, struct stock_warehouse *out,
@@ -133,10 +135,8 @@ int stock_warehouse_get(struct store *st, const char *code, struct stock_warehou
     if (rc == STORE_DONE)
         rc = kt_err_set(err, KT_ENOTFOUND,
                         "there is no warehouse %s; 'kontor warehouse list' shows them", code);
-    else if (rc == STORE_ROW) {
-        read_row(s, out);
-        rc = 0;
-    }
+    else if (rc == STORE_ROW)
+        rc = read_row(s, out, err);
 out:
     store_stmt_done(s);
     return rc;
@@ -157,10 +157,8 @@ int stock_warehouse_get_id(struct store *st, int64_t id, struct stock_warehouse 
     rc = store_step(s, err);
     if (rc == STORE_DONE)
         rc = kt_err_set(err, KT_ENOTFOUND, "there is no warehouse with id %lld", (long long)id);
-    else if (rc == STORE_ROW) {
-        read_row(s, out);
-        rc = 0;
-    }
+    else if (rc == STORE_ROW)
+        rc = read_row(s, out, err);
 out:
     store_stmt_done(s);
     return rc;
@@ -170,8 +168,7 @@ int stock_warehouse_list(struct store *st, int include_inactive, struct stock_wa
                          size_t *n, struct kt_err *err)
 {
     struct store_stmt *s = NULL;
-    struct stock_warehouse *rows = NULL;
-    size_t count = 0, cap = 0;
+    void *rows = NULL;
     *out = NULL;
     *n = 0;
     int rc = store_prepare(
@@ -183,27 +180,9 @@ int stock_warehouse_list(struct store *st, int include_inactive, struct stock_wa
         rc = kt_err_set(err, rc, "cannot list warehouses: binding failed");
         goto out;
     }
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        if (count == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            struct stock_warehouse *p = realloc(rows, ncap * sizeof *rows);
-            if (!p) {
-                rc = kt_err_set(err, KT_ENOMEM, "out of memory listing warehouses");
-                goto out;
-            }
-            rows = p;
-            cap = ncap;
-        }
-        read_row(s, &rows[count++]);
-    }
-    if (rc < 0)
-        goto out;
+    rc = catalog_rows_read(s, sizeof **out, read_row, "warehouses", &rows, n, err);
     *out = rows;
-    *n = count;
-    rows = NULL;
-    rc = 0;
 out:
     store_stmt_done(s);
-    free(rows);
     return rc;
 }
