@@ -9,6 +9,7 @@
 #include "access/access.h"
 #include "base/date.h"
 #include "web/api.h"
+#include "web/input.h"
 #include "web/router.h"
 #include "web/server.h"
 #include "base/banned.h"
@@ -23,8 +24,8 @@ void web_api_page(const struct web_req *req, int64_t *page, int64_t *per_page)
 
 json_t *web_api_list(json_t *items, int64_t page, int64_t per_page, int64_t total)
 {
-    return json_pack("{s:o*, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page,
-                     "per_page", (json_int_t)per_page, "total", (json_int_t)total);
+    return json_pack("{s:o*, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page, "per_page",
+                     (json_int_t)per_page, "total", (json_int_t)total);
 }
 
 int web_api_etag(struct web_req *req, struct web_resp *resp, int64_t version)
@@ -57,9 +58,182 @@ int web_api_if_match(struct web_req *req, int64_t *version)
     errno = 0;
     long long v = strtoll(p + 1, &end, 10);
     if (errno || (*end != '"' && *end != '\0' && *end != ' ') || v < 1)
-        return web_fail(req, KT_EINVAL, 400, "invalid_header",
-                        NULL, "If-Match must be an ETag of this API such as \"v3\"");
+        return web_fail(req, KT_EINVAL, 400, "invalid_header", NULL,
+                        "If-Match must be an ETag of this API such as \"v3\"");
     *version = v;
+    return 0;
+}
+
+/* ---- JSON without a tree -------------------------------------------------------- */
+
+void web_jw_init(struct web_jw *w, struct kt_buf *b)
+{
+    memset(w, 0, sizeof *w);
+    w->b = b;
+    w->first[0] = 1;
+}
+
+static void jw_add(struct web_jw *w, const char *s, size_t n)
+{
+    if (w->rc == 0)
+        w->rc = kt_buf_add(w->b, s, n);
+}
+
+/* A JSON string, escaped as jansson does with JSON_ENSURE_ASCII: \" \\
+ * \b \f \n \r \t, other controls and every code point above 0x7F as
+ * \uXXXX (a surrogate pair above 0xFFFF). */
+static void jw_string(struct web_jw *w, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t run = 0, i = 0, n = strlen(s);
+    jw_add(w, "\"", 1);
+    while (i < n && w->rc == 0) {
+        unsigned c = p[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        jw_add(w, s + run, i - run);
+        char esc[13];
+        size_t elen = 2;
+        esc[0] = '\\';
+        if (c == '"' || c == '\\') {
+            esc[1] = (char)c;
+            i++;
+        } else if (c < 0x20) {
+            static const char short_esc[0x20] = {
+                ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+            if (short_esc[c]) {
+                esc[1] = short_esc[c];
+            } else {
+                memcpy(esc + 1, "u00", 3);
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 15];
+                elen = 6;
+            }
+            i++;
+        } else {
+            /* a multi-byte UTF-8 sequence: its code point */
+            size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (c < 0xC2 || c > 0xF4 || i + len > n || !web_utf8_valid(s + i, len)) {
+                w->rc = KT_EINVAL;
+                break;
+            }
+            uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+            for (size_t k = 1; k < len; k++)
+                cp = (cp << 6) | (p[i + k] & 0x3F);
+            uint32_t units[2] = {cp, 0};
+            size_t nunits = 1;
+            if (cp > 0xFFFF) {
+                cp -= 0x10000;
+                units[0] = 0xD800 | (cp >> 10);
+                units[1] = 0xDC00 | (cp & 0x3FF);
+                nunits = 2;
+            }
+            elen = 0;
+            for (size_t k = 0; k < nunits; k++) {
+                esc[elen++] = '\\';
+                esc[elen++] = 'u';
+                for (int shift = 12; shift >= 0; shift -= 4)
+                    esc[elen++] = hex[(units[k] >> shift) & 15];
+            }
+            i += len;
+        }
+        jw_add(w, esc, elen);
+        run = i;
+    }
+    jw_add(w, s + run, i - run);
+    jw_add(w, "\"", 1);
+}
+
+/* The separator and the key before a value. */
+static void jw_member(struct web_jw *w, const char *key)
+{
+    if (!w->first[w->depth])
+        jw_add(w, ",", 1);
+    w->first[w->depth] = 0;
+    if (key) {
+        jw_string(w, key);
+        jw_add(w, ":", 1);
+    }
+}
+
+static void jw_open(struct web_jw *w, const char *key, int array)
+{
+    jw_member(w, key);
+    if (w->rc == 0 && w->depth == WEB_JW_DEPTH)
+        w->rc = KT_EINTERNAL; /* nested deeper than any answer of ours */
+    jw_add(w, array ? "[" : "{", 1);
+    if (w->rc != 0)
+        return;
+    w->depth++;
+    w->first[w->depth] = 1;
+    w->array[w->depth] = (unsigned char)array;
+}
+
+void web_jw_object(struct web_jw *w, const char *key)
+{
+    jw_open(w, key, 0);
+}
+
+void web_jw_array(struct web_jw *w, const char *key)
+{
+    jw_open(w, key, 1);
+}
+
+void web_jw_close(struct web_jw *w)
+{
+    if (w->rc != 0 || w->depth == 0)
+        return;
+    jw_add(w, w->array[w->depth] ? "]" : "}", 1);
+    w->depth--;
+}
+
+void web_jw_str(struct web_jw *w, const char *key, const char *v)
+{
+    jw_member(w, key);
+    if (v)
+        jw_string(w, v);
+    else
+        jw_add(w, "null", 4);
+}
+
+void web_jw_int(struct web_jw *w, const char *key, int64_t v)
+{
+    char num[24];
+    jw_member(w, key);
+    int n = snprintf(num, sizeof num, "%lld", (long long)v);
+    jw_add(w, num, (size_t)n);
+}
+
+void web_jw_bool(struct web_jw *w, const char *key, int v)
+{
+    jw_member(w, key);
+    jw_add(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void web_jw_null(struct web_jw *w, const char *key)
+{
+    jw_member(w, key);
+    jw_add(w, "null", 4);
+}
+
+int web_resp_jw(struct web_req *req, struct web_resp *resp, int status, struct web_jw *w)
+{
+    if (w->rc == 0 && w->depth != 0)
+        w->rc = KT_EINTERNAL;
+    jw_add(w, "\n", 1);
+    if (w->rc == KT_ENOMEM)
+        return kt_err_set(&req->err, KT_ENOMEM, "out of memory building the response");
+    if (w->rc == KT_ELIMIT)
+        return kt_err_set(&req->err, KT_ELIMIT, "the response is too large");
+    if (w->rc != 0)
+        return kt_err_set(&req->err, KT_EINTERNAL, "the response cannot be written as JSON (%s)",
+                          kt_err_name(w->rc));
+    resp->status = status;
+    resp->content_type = "application/json";
+    resp->fixed = NULL;
     return 0;
 }
 
@@ -75,11 +249,11 @@ int web_api_index(struct web_req *req, struct web_resp *resp)
             continue;
         json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s}", "method",
                                               web_method_name(all[i].method), "path",
-                                              all[i].pattern, "permission", all[i].perm,
-                                              "summary", all[i].summary ? all[i].summary : ""));
+                                              all[i].pattern, "permission", all[i].perm, "summary",
+                                              all[i].summary ? all[i].summary : ""));
     }
-    return web_resp_json(req, resp, 200, json_pack("{s:s, s:o*}", "version", "v1", "endpoints",
-                                                   list));
+    return web_resp_json(req, resp, 200,
+                         json_pack("{s:s, s:o*}", "version", "v1", "endpoints", list));
 }
 
 int web_api_me(struct web_req *req, struct web_resp *resp)
@@ -91,11 +265,11 @@ int web_api_me(struct web_req *req, struct web_resp *resp)
     for (size_t i = 0; perms && i < n; i++)
         if (access_can(&w->perms, all[i].code))
             json_array_append_new(perms, json_string(all[i].code));
-    json_t *me = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*}", "id", (json_int_t)w->user.id,
-                           "login", w->user.login, "name", w->user.name, "kind",
-                           access_user_kind_name(w->user.kind), "lang",
-                           w->user.lang[0] ? w->user.lang : "pl", "via",
-                           w->token_id ? "token" : "session", "permissions", perms);
+    json_t *me =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o*}", "id", (json_int_t)w->user.id, "login",
+                  w->user.login, "name", w->user.name, "kind", access_user_kind_name(w->user.kind),
+                  "lang", w->user.lang[0] ? w->user.lang : "pl", "via",
+                  w->token_id ? "token" : "session", "permissions", perms);
     if (me && w->user.kind == ACCESS_CUSTOMER)
         json_object_set_new(me, "customer_id", json_integer(w->user.customer_id));
     return web_resp_json(req, resp, 200, me);

@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "web/http.h"
 
 #define WEB_PER_PAGE_DEFAULT 50
@@ -47,6 +48,38 @@ int web_api_etag(struct web_req *req, struct web_resp *resp, int64_t version);
  * not one of our ETags; returns the code with req's failure recorded.
  */
 int web_api_if_match(struct web_req *req, int64_t *version);
+
+/*
+ * JSON written straight into a buffer, for answers on hot paths (a
+ * product): no tree is built and freed. The text is what
+ * json_dumps(JSON_COMPACT | JSON_ENSURE_ASCII) gives for the same members
+ * in the same order. The first error (out of memory, a string that is not
+ * UTF-8, nesting deeper than WEB_JW_DEPTH) is kept in rc and later calls
+ * do nothing.
+ */
+#define WEB_JW_DEPTH 8
+struct web_jw {
+    struct kt_buf *b;
+    int rc;
+    unsigned depth;
+    unsigned char first[WEB_JW_DEPTH + 1]; /* no member yet at this level */
+    unsigned char array[WEB_JW_DEPTH + 1]; /* this level is an array */
+};
+void web_jw_init(struct web_jw *w, struct kt_buf *b);
+/* Opens an object or array; key is the member's name, NULL for an element
+ * of an array or the outermost value. */
+void web_jw_object(struct web_jw *w, const char *key);
+void web_jw_array(struct web_jw *w, const char *key);
+/* Closes the innermost object or array. */
+void web_jw_close(struct web_jw *w);
+void web_jw_str(struct web_jw *w, const char *key, const char *v); /* NULL: null */
+void web_jw_int(struct web_jw *w, const char *key, int64_t v);
+void web_jw_bool(struct web_jw *w, const char *key, int v);
+void web_jw_null(struct web_jw *w, const char *key);
+/* Answers what w wrote into resp->body (which web_jw_init was given, after
+ * a reset) as application/json with status, a newline at the end as
+ * web_resp_json; w's error otherwise, recorded in req. */
+int web_resp_jw(struct web_req *req, struct web_resp *resp, int status, struct web_jw *w);
 
 /* Route handlers (routes.c). */
 int web_api_index(struct web_req *req, struct web_resp *resp);

@@ -21,13 +21,6 @@
 
 static const char *const text_kinds[] = {"name", "short_desc", "long_desc"};
 
-static const char *iso_ms(struct kt_arena *a, int64_t ms)
-{
-    char t[KT_TIME_ISO_SIZE];
-    kt_time_format_utc(ms / 1000, t);
-    return kt_arena_strdup(a, t);
-}
-
 /* A quantity in the machine form of the API: "12.5", "-3", "0.125". */
 static const char *qty_text(struct kt_arena *a, int64_t q)
 {
@@ -42,27 +35,55 @@ static const char *qty_text(struct kt_arena *a, int64_t q)
     return kt_arena_printf(a, "%s%llu%s", q < 0 ? "-" : "", (unsigned long long)(m / 1000), f);
 }
 
-static json_t *product_json(struct kt_arena *a, const struct catalog_product *p)
+/* A product as the API shows it, one object (the key, NULL in an array). */
+static void product_write(struct web_jw *w, const char *key, const struct catalog_product *p)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s?, s:s, s:s, s:s?, s:s?, s:b, s:I, s:s, s:s}", "id",
-                          (json_int_t)p->id, "code", p->code, "ean", p->ean, "unit", p->unit,
-                          "vat_rate", p->vat_rate, "pkwiu", p->pkwiu, "cn_code", p->cn_code,
-                          "active", p->active, "version", (json_int_t)p->version,
-                          "created_at", iso_ms(a, p->created_at), "updated_at",
-                          iso_ms(a, p->updated_at));
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "weight_g", p->weight_g >= 0 ? json_integer(p->weight_g) : json_null());
-    json_object_set_new(o, "group_id", p->group_id ? json_integer(p->group_id) : json_null());
+    char created[KT_TIME_ISO_SIZE], updated[KT_TIME_ISO_SIZE];
+    kt_time_format_utc(p->created_at / 1000, created);
+    kt_time_format_utc(p->updated_at / 1000, updated);
+    web_jw_object(w, key);
+    web_jw_int(w, "id", p->id);
+    web_jw_str(w, "code", p->code);
+    web_jw_str(w, "ean", p->ean);
+    web_jw_str(w, "unit", p->unit);
+    web_jw_str(w, "vat_rate", p->vat_rate);
+    web_jw_str(w, "pkwiu", p->pkwiu);
+    web_jw_str(w, "cn_code", p->cn_code);
+    web_jw_bool(w, "active", p->active);
+    web_jw_int(w, "version", p->version);
+    web_jw_str(w, "created_at", created);
+    web_jw_str(w, "updated_at", updated);
+    if (p->weight_g >= 0)
+        web_jw_int(w, "weight_g", p->weight_g);
+    else
+        web_jw_null(w, "weight_g");
+    if (p->group_id)
+        web_jw_int(w, "group_id", p->group_id);
+    else
+        web_jw_null(w, "group_id");
+    _Static_assert(CATALOG_LANG_COUNT == 3, "a key for every language");
+    static const char *const text_keys[CATALOG_LANG_COUNT][3] = {
+        {"name_pl", "short_desc_pl", "long_desc_pl"},
+        {"name_en", "short_desc_en", "long_desc_en"},
+        {"name_de", "short_desc_de", "long_desc_de"},
+    };
     for (int l = 0; l < CATALOG_LANG_COUNT; l++) {
         const char *v[3] = {p->text[l].name, p->text[l].short_desc, p->text[l].long_desc};
-        for (size_t k = 0; k < 3; k++) {
-            char key[32];
-            snprintf(key, sizeof key, "%s_%s", text_kinds[k], catalog_lang_code(l));
-            json_object_set_new(o, key, v[k] && *v[k] ? json_string(v[k]) : json_null());
-        }
+        for (size_t k = 0; k < 3; k++)
+            web_jw_str(w, text_keys[l][k], v[k] && *v[k] ? v[k] : NULL);
     }
-    return o;
+    web_jw_close(w);
+}
+
+/* Answers one product. */
+static int product_answer(struct web_req *req, struct web_resp *resp, int status,
+                          const struct catalog_product *p)
+{
+    struct web_jw w;
+    kt_buf_reset(&resp->body);
+    web_jw_init(&w, &resp->body);
+    product_write(&w, NULL, p);
+    return web_resp_jw(req, resp, status, &w);
 }
 
 /* Fills p from the validated body; absent optional fields take defaults. */
@@ -101,10 +122,10 @@ static void product_from_body(const struct web_req *req, struct catalog_product 
  * field name ("ean: ..."). */
 const char *web_product_field_of(const char *msg)
 {
-    static const char *const fields[] = {"code", "ean", "unit", "vat", "pkwiu", "cn",
-                                         "weight", "group", "name"};
-    static const char *const names[] = {"code", "ean", "unit", "vat_rate", "pkwiu", "cn_code",
-                                        "weight_g", "group_id", "name_pl"};
+    static const char *const fields[] = {"code", "ean",    "unit",  "vat", "pkwiu",
+                                         "cn",   "weight", "group", "name"};
+    static const char *const names[] = {"code",    "ean",      "unit",     "vat_rate", "pkwiu",
+                                        "cn_code", "weight_g", "group_id", "name_pl"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         size_t n = strlen(fields[i]);
         if (strncmp(msg, fields[i], n) == 0 && (msg[n] == ':' || msg[n] == ' ' || msg[n] == '_'))
@@ -132,7 +153,6 @@ int web_api_products_list(struct web_req *req, struct web_resp *resp)
         return rc;
     const struct web_value *q = web_req_value(req, "q");
     const struct web_value *state = web_req_value(req, "active");
-    json_t *items = json_array();
     int64_t total = 0;
     if (q->present && *q->text) {
         struct catalog_search_opts o;
@@ -143,11 +163,12 @@ int web_api_products_list(struct web_req *req, struct web_resp *resp)
         struct catalog_hit *hits;
         size_t n;
         rc = catalog_search(st, q->text, &o, req->arena, &hits, &n, &req->err);
-        if (rc == KT_EINVAL || rc == KT_ELIMIT) {
-            json_decref(items);
+        if (rc == KT_EINVAL || rc == KT_ELIMIT)
             return web_fail(req, KT_EINVAL, 400, "invalid_field", "q", "%s", req->err.msg);
-        }
-        for (size_t i = 0; rc == 0 && i < n; i++)
+        if (rc != 0)
+            return rc;
+        json_t *items = json_array();
+        for (size_t i = 0; i < n; i++)
             json_array_append_new(items, json_pack("{s:I, s:s, s:s?, s:s?, s:b}", "id",
                                                    (json_int_t)hits[i].id, "code", hits[i].code,
                                                    "ean", hits[i].ean, "name", hits[i].name,
@@ -155,25 +176,35 @@ int web_api_products_list(struct web_req *req, struct web_resp *resp)
         /* search ranks and pages, it does not count: total is what this
          * page shows plus what came before it */
         total = o.offset + (int64_t)n;
-    } else {
-        struct catalog_product_filter f;
-        catalog_product_filter_init(&f);
-        f.limit = (int)per_page;
-        f.offset = (int)((page - 1) * per_page);
-        f.active = !state->present ? -1 : strcmp(state->text, "yes") == 0 ? 1
-                                     : strcmp(state->text, "no") == 0  ? 0
-                                                                        : -1;
-        struct catalog_product *ps;
-        size_t n;
-        rc = catalog_product_list(st, &f, req->arena, &ps, &n, &total, &req->err);
-        for (size_t i = 0; rc == 0 && i < n; i++)
-            json_array_append_new(items, product_json(req->arena, &ps[i]));
+        return web_resp_json(req, resp, 200, web_api_list(items, page, per_page, total));
     }
-    if (rc != 0) {
-        json_decref(items);
+    struct catalog_product_filter f;
+    catalog_product_filter_init(&f);
+    f.limit = (int)per_page;
+    f.offset = (int)((page - 1) * per_page);
+    f.active = !state->present                   ? -1
+               : strcmp(state->text, "yes") == 0 ? 1
+               : strcmp(state->text, "no") == 0  ? 0
+                                                 : -1;
+    struct catalog_product *ps;
+    size_t n;
+    rc = catalog_product_list(st, &f, req->arena, &ps, &n, &total, &req->err);
+    if (rc != 0)
         return rc;
-    }
-    return web_resp_json(req, resp, 200, web_api_list(items, page, per_page, total));
+    /* the shape of web_api_list, written without a tree */
+    struct web_jw w;
+    kt_buf_reset(&resp->body);
+    web_jw_init(&w, &resp->body);
+    web_jw_object(&w, NULL);
+    web_jw_array(&w, "items");
+    for (size_t i = 0; i < n; i++)
+        product_write(&w, NULL, &ps[i]);
+    web_jw_close(&w);
+    web_jw_int(&w, "page", page);
+    web_jw_int(&w, "per_page", per_page);
+    web_jw_int(&w, "total", total);
+    web_jw_close(&w);
+    return web_resp_jw(req, resp, 200, &w);
 }
 
 int web_api_product_get(struct web_req *req, struct web_resp *resp)
@@ -185,7 +216,7 @@ int web_api_product_get(struct web_req *req, struct web_resp *resp)
         rc = web_api_etag(req, resp, p.version);
     if (rc != 0)
         return rc;
-    return web_resp_json(req, resp, 200, product_json(req->arena, &p));
+    return product_answer(req, resp, 200, &p);
 }
 
 int web_api_product_create(struct web_req *req, struct web_resp *resp)
@@ -207,7 +238,7 @@ int web_api_product_create(struct web_req *req, struct web_resp *resp)
     rc = web_api_etag(req, resp, p.version);
     if (rc != 0)
         return rc;
-    return web_resp_json(req, resp, 201, product_json(req->arena, &p));
+    return product_answer(req, resp, 201, &p);
 }
 
 int web_api_product_update(struct web_req *req, struct web_resp *resp)
@@ -235,7 +266,7 @@ int web_api_product_update(struct web_req *req, struct web_resp *resp)
         rc = web_api_etag(req, resp, cur.version);
     if (rc != 0)
         return rc;
-    return web_resp_json(req, resp, 200, product_json(req->arena, &cur));
+    return product_answer(req, resp, 200, &cur);
 }
 
 int web_api_product_stock(struct web_req *req, struct web_resp *resp)
@@ -269,9 +300,9 @@ int web_api_product_stock(struct web_req *req, struct web_resp *resp)
         }
     }
     free(lv);
-    return web_resp_json(req, resp, 200,
-                         json_pack("{s:s, s:o*, s:o*}", "product", p.code, "warehouses", items,
-                                   "total", sum));
+    return web_resp_json(
+        req, resp, 200,
+        json_pack("{s:s, s:o*, s:o*}", "product", p.code, "warehouses", items, "total", sum));
 }
 
 int web_api_suggest_products(struct web_req *req, struct web_resp *resp)
