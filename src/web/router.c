@@ -314,48 +314,126 @@ char *web_percent_decode(struct kt_arena *a, const char *s, size_t n, int plus_s
     return out;
 }
 
-/* Matches one route's pattern against the raw path; fills params. */
-static int match_pattern(const char *pattern, const char *path, struct kt_arena *a,
+/*
+ * Route matching. The path is split into its segments once; each route's
+ * pattern is compared segment by segment, a mismatch usually at the first
+ * one, without allocating: only a segment holding a %-escape is decoded
+ * (once, for every route that looks at it), and parameter names are copied
+ * for the route that matched.
+ */
+#define PATH_SEGS_MAX 32
+
+struct path_seg {
+    const char *raw; /* into the raw path, not terminated */
+    size_t len;
+    int escaped;     /* holds a '%' */
+    const char *dec; /* decoded, when needed: NULL not yet */
+    int bad;         /* malformed escape or encoded NUL */
+};
+
+struct path {
+    const char *raw;
+    struct path_seg seg[PATH_SEGS_MAX];
+    size_t n;
+    int more; /* segments beyond PATH_SEGS_MAX (only a "*" can take them) */
+};
+
+static int split_path(const char *raw, struct path *pp)
+{
+    memset(pp, 0, sizeof *pp);
+    pp->raw = raw;
+    if (raw[0] != '/')
+        return 0;
+    const char *s = raw;
+    while (*s == '/') {
+        s++;
+        if (pp->n == PATH_SEGS_MAX) {
+            pp->more = 1;
+            break;
+        }
+        size_t len = strcspn(s, "/");
+        struct path_seg *g = &pp->seg[pp->n++];
+        g->raw = s;
+        g->len = len;
+        g->escaped = memchr(s, '%', len) != NULL;
+        s += len;
+    }
+    return 1;
+}
+
+/* The decoded text of a segment (from the arena), NULL when malformed. */
+static const char *seg_text(struct path_seg *g, struct kt_arena *a)
+{
+    if (!g->dec && !g->bad) {
+        g->dec = web_percent_decode(a, g->raw, g->len, 0);
+        g->bad = g->dec == NULL;
+    }
+    return g->dec;
+}
+
+/* Matches one route's pattern against the split path; with m, fills its
+ * parameters and rest. A literal segment is compared as the bytes go, so
+ * that most routes are ruled out at their first byte. */
+static int match_pattern(const char *pattern, struct path *pp, struct kt_arena *a,
                          struct web_match *m)
 {
-    const char *p = pattern, *s = path;
-    m->nparams = 0;
-    m->rest = NULL;
+    const char *p = pattern;
+    size_t i = 0;
+    if (m) {
+        m->nparams = 0;
+        m->rest = NULL;
+    }
     while (*p) {
-        if (*p != '/' || *s != '/')
+        if (*p != '/')
             return 0;
         p++;
-        s++;
-        size_t plen = strcspn(p, "/");
-        size_t slen = strcspn(s, "/");
-        if (plen == 1 && p[0] == '*' && p[1] == '\0') {
+        if (p[0] == '*' && p[1] == '\0') {
             /* the rest: decoded as a whole; an encoded '/' would let a name
              * differ from what the segments say, so it is refused */
-            char *rest = web_percent_decode(a, s, strlen(s), 0);
-            if (!rest || strstr(s, "%2f") || strstr(s, "%2F"))
+            if (i >= pp->n)
                 return 0;
-            m->rest = rest;
+            const char *raw = pp->seg[i].raw;
+            char *rest = web_percent_decode(a, raw, strlen(raw), 0);
+            if (!rest || strstr(raw, "%2f") || strstr(raw, "%2F"))
+                return 0;
+            if (m)
+                m->rest = rest;
             return 1;
         }
+        if (i >= pp->n)
+            return 0;
+        struct path_seg *g = &pp->seg[i++];
         if (p[0] == '{') {
-            if (slen == 0 || m->nparams == WEB_PARAMS_MAX)
+            size_t plen = strcspn(p, "/");
+            if (g->len == 0 || !seg_text(g, a))
                 return 0;
-            char *v = web_percent_decode(a, s, slen, 0);
-            char *name = kt_arena_strndup(a, p + 1, plen - 2);
-            if (!v || !name)
+            if (m) {
+                if (m->nparams == WEB_PARAMS_MAX)
+                    return 0;
+                char *name = kt_arena_strndup(a, p + 1, plen - 2);
+                if (!name)
+                    return 0;
+                m->names[m->nparams] = name;
+                m->values[m->nparams] = g->dec;
+                m->nparams++;
+            }
+            p += plen;
+        } else if (!g->escaped) {
+            size_t k = 0;
+            while (k < g->len && p[k] == g->raw[k])
+                k++;
+            if (k < g->len || (p[k] != '/' && p[k] != '\0'))
                 return 0;
-            m->names[m->nparams] = name;
-            m->values[m->nparams] = v;
-            m->nparams++;
+            p += k;
         } else {
-            char *v = web_percent_decode(a, s, slen, 0);
+            size_t plen = strcspn(p, "/");
+            const char *v = seg_text(g, a);
             if (!v || strlen(v) != plen || strncmp(v, p, plen) != 0)
                 return 0;
+            p += plen;
         }
-        p += plen;
-        s += slen;
     }
-    return *s == '\0';
+    return i == pp->n && !pp->more;
 }
 
 enum web_match_result web_route_match(const struct web_route *table, size_t n,
@@ -365,25 +443,26 @@ enum web_match_result web_route_match(const struct web_route *table, size_t n,
     memset(out, 0, sizeof *out);
     enum web_method want = method == WEB_HEAD ? WEB_GET : method;
     const struct web_route *found = NULL;
-    struct web_match tmp;
+    struct path pp;
+    if (!split_path(raw_path, &pp))
+        return WEB_MATCH_NO_PATH;
     for (size_t i = 0; i < n; i++) {
-        memset(&tmp, 0, sizeof tmp);
-        if (!match_pattern(table[i].pattern, raw_path, a, &tmp))
+        if (!match_pattern(table[i].pattern, &pp, a, NULL))
             continue;
         out->allowed |= table[i].method;
         if (table[i].method == WEB_GET)
             out->allowed |= WEB_HEAD;
-        if (!found && table[i].method == want) {
+        if (!found && table[i].method == want)
             found = &table[i];
-            unsigned allowed = out->allowed;
-            *out = tmp;
-            out->allowed = allowed;
-            out->route = found;
-        }
     }
-    if (found)
-        return WEB_MATCH_OK;
-    return out->allowed ? WEB_MATCH_NO_METHOD : WEB_MATCH_NO_PATH;
+    if (!found)
+        return out->allowed ? WEB_MATCH_NO_METHOD : WEB_MATCH_NO_PATH;
+    unsigned allowed = out->allowed;
+    if (!match_pattern(found->pattern, &pp, a, out))
+        return WEB_MATCH_NO_PATH; /* out of memory for a parameter name */
+    out->allowed = allowed;
+    out->route = found;
+    return WEB_MATCH_OK;
 }
 
 /* ---- errors --------------------------------------------------------------------- */
