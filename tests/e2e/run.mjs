@@ -224,6 +224,8 @@ async function main() {
   const browser = chromiumProcess.browser();
 
   await runScenarios({ tap, browser, base, artifacts: ARTIFACTS, staff: STAFF, buyer: BUYER });
+  const { runOrderScenarios } = await import('./orders.mjs');
+  await runOrderScenarios({ tap, browser, base, artifacts: ARTIFACTS, staff: STAFF });
 
   const how = await stopServer();
   const log = readLog();

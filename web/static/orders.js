@@ -13,6 +13,8 @@
     var timer = null, items = [], active = -1, seq = 0;
 
     function close() {
+      clearTimeout(timer);
+      seq++; // an answer still on its way must not open the list again
       list.hidden = true;
       list.innerHTML = '';
       input.setAttribute('aria-expanded', 'false');
@@ -34,6 +36,7 @@
       input.dispatchEvent(new Event('change', {bubbles: true}));
     }
     function show(found) {
+      if (document.activeElement !== input) { close(); return; }
       list.innerHTML = '';
       items = found.slice(0, 10);
       if (!items.length) { close(); return; }
