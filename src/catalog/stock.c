@@ -449,14 +449,22 @@ static int change_tx(struct store *st, void *ctx, struct kt_err *err)
     return rc;
 }
 
-static int run_change(struct store *st, struct change *c, struct stock_result *out,
-                      struct kt_err *err)
+/* Runs one single-warehouse change in its transaction (or the caller's). */
+static int run_change(struct store *st, enum op op, int64_t product_id, int64_t warehouse_id,
+                      int64_t qty, enum stock_reason reason, const struct stock_origin *origin,
+                      struct stock_result *out, struct kt_err *err)
 {
-    int rc = check_origin(c->origin, err);
+    struct change c = {.op = op,
+                       .product_id = product_id,
+                       .warehouse_id = warehouse_id,
+                       .qty = qty,
+                       .reason = reason,
+                       .origin = origin};
+    int rc = check_origin(origin, err);
     if (rc == 0)
-        rc = catalog_run_tx(st, change_tx, c, err);
+        rc = catalog_run_tx(st, change_tx, &c, err);
     if (rc == 0 && out)
-        *out = c->res;
+        *out = c.res;
     return rc;
 }
 
@@ -475,13 +483,7 @@ int stock_set(struct store *st, int64_t product_id, int64_t warehouse_id, int64_
     if (reason != STOCK_REASON_SET && reason != STOCK_REASON_IMPORT)
         return kt_err_set(err, KT_EINVAL, "setting stock takes the reason set or import, not %s",
                           stock_reason_name(reason) ? stock_reason_name(reason) : "?");
-    struct change c = {.op = OP_SET,
-                       .product_id = product_id,
-                       .warehouse_id = warehouse_id,
-                       .qty = qty,
-                       .reason = reason,
-                       .origin = origin};
-    return run_change(st, &c, out, err);
+    return run_change(st, OP_SET, product_id, warehouse_id, qty, reason, origin, out, err);
 }
 
 int stock_adjust(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t delta,
@@ -499,13 +501,7 @@ int stock_adjust(struct store *st, int64_t product_id, int64_t warehouse_id, int
         return kt_err_set(err, KT_EINVAL, "a stock adjustment of 0 changes nothing");
     if (delta == INT64_MIN)
         return kt_err_set(err, KT_EOVERFLOW, "the stock adjustment is too large");
-    struct change c = {.op = OP_ADJUST,
-                       .product_id = product_id,
-                       .warehouse_id = warehouse_id,
-                       .qty = delta,
-                       .reason = reason,
-                       .origin = origin};
-    return run_change(st, &c, out, err);
+    return run_change(st, OP_ADJUST, product_id, warehouse_id, delta, reason, origin, out, err);
 }
 
 int stock_reserve(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
@@ -514,13 +510,8 @@ int stock_reserve(struct store *st, int64_t product_id, int64_t warehouse_id, in
     int rc = check_positive("reserve", qty, err);
     if (rc != 0)
         return rc;
-    struct change c = {.op = OP_RESERVE,
-                       .product_id = product_id,
-                       .warehouse_id = warehouse_id,
-                       .qty = qty,
-                       .reason = STOCK_REASON_RESERVE,
-                       .origin = origin};
-    return run_change(st, &c, out, err);
+    return run_change(st, OP_RESERVE, product_id, warehouse_id, qty, STOCK_REASON_RESERVE, origin,
+                      out, err);
 }
 
 int stock_release(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
@@ -529,13 +520,8 @@ int stock_release(struct store *st, int64_t product_id, int64_t warehouse_id, in
     int rc = check_positive("release", qty, err);
     if (rc != 0)
         return rc;
-    struct change c = {.op = OP_RELEASE,
-                       .product_id = product_id,
-                       .warehouse_id = warehouse_id,
-                       .qty = qty,
-                       .reason = STOCK_REASON_RELEASE,
-                       .origin = origin};
-    return run_change(st, &c, out, err);
+    return run_change(st, OP_RELEASE, product_id, warehouse_id, qty, STOCK_REASON_RELEASE, origin,
+                      out, err);
 }
 
 int stock_issue(struct store *st, int64_t product_id, int64_t warehouse_id, int64_t qty,
@@ -544,13 +530,8 @@ int stock_issue(struct store *st, int64_t product_id, int64_t warehouse_id, int6
     int rc = check_positive("issue", qty, err);
     if (rc != 0)
         return rc;
-    struct change c = {.op = OP_ISSUE,
-                       .product_id = product_id,
-                       .warehouse_id = warehouse_id,
-                       .qty = qty,
-                       .reason = STOCK_REASON_ISSUE,
-                       .origin = origin};
-    return run_change(st, &c, out, err);
+    return run_change(st, OP_ISSUE, product_id, warehouse_id, qty, STOCK_REASON_ISSUE, origin, out,
+                      err);
 }
 
 /* ---- moves ---- */
