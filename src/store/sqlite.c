@@ -5,6 +5,7 @@
  * The driver's conn is a sqlite3 *, its stmt a sqlite3_stmt *.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,15 @@ static int sq_exec(void *conn, const char *sql, struct kt_err *err)
     return rc == SQLITE_OK ? 0 : fail(conn, rc, err);
 }
 
+/* Before the first connection: no global memory statistics, whose mutex
+ * every allocation of every connection takes (request threads bounce it
+ * between cores). SQLITE_MISUSE when SQLite was initialised already. */
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+static void sq_config(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *url, void **out, struct kt_err *err)
 {
     const char *path = url + strlen("sqlite:");
@@ -157,6 +167,7 @@ static int sq_open(const char *url, void **out, struct kt_err *err)
     int rc = check_dir(path, err);
     if (rc != 0)
         return rc;
+    pthread_once(&sq_config_once, sq_config);
     int sr = sqlite3_open_v2(path, &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
                                  SQLITE_OPEN_EXRESCODE,
