@@ -472,6 +472,95 @@ static int customer_set_active(struct cli *cli, int argc, char **argv, int activ
     return 0;
 }
 
+/* ---- addresses, contacts and bank accounts of a customer ---- */
+
+/* What 'customer address|contact|bank add|remove' differ in. */
+struct sub_kind {
+    const char *cmd;       /* "customer address" */
+    const char *add_args;  /* "CODE ...": in "use 'customer address add CODE ...'" */
+    const char *add_needs; /* "the CODE": in "'customer address add' needs the CODE" */
+    size_t add_npos;       /* positional arguments of add */
+    const char *noun;      /* "delivery address": in "removed delivery address #3 of K001" */
+    const char *id_what;   /* "address id": names a bad ID */
+    int (*remove)(struct store *st, int64_t version, int64_t customer_id, int64_t id,
+                  int64_t *new_version, struct kt_err *err);
+};
+
+static const struct sub_kind address_kind = {
+    .cmd = "customer address",
+    .add_args = "CODE ...",
+    .add_needs = "the CODE",
+    .add_npos = 1,
+    .noun = "delivery address",
+    .id_what = "address id",
+    .remove = parties_address_remove,
+};
+
+static const struct sub_kind contact_kind = {
+    .cmd = "customer contact",
+    .add_args = "CODE --name ...",
+    .add_needs = "the CODE",
+    .add_npos = 1,
+    .noun = "contact",
+    .id_what = "contact id",
+    .remove = parties_contact_remove,
+};
+
+static const struct sub_kind bank_kind = {
+    .cmd = "customer bank",
+    .add_args = "CODE IBAN",
+    .add_needs = "CODE and IBAN",
+    .add_npos = 2,
+    .noun = "bank account",
+    .id_what = "bank account id",
+    .remove = parties_bank_account_remove,
+};
+
+/*
+ * The start of 'customer KIND add CODE ... | remove CODE ID': checks the
+ * verb and the arguments (into pos; the options only for add), opens the
+ * database and finds the customer *c. *removing says which verb it was.
+ */
+static int sub_start(struct cli *cli, int argc, char **argv, const struct sub_kind *k,
+                     const struct cli_opt *opts, size_t nopts, char **pos,
+                     struct parties_customer *c, int *removing)
+{
+    size_t npos;
+    int rc;
+
+    if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "remove") != 0))
+        return cli_error(CLI_EXIT_USAGE, "use '%s add %s' or '%s remove CODE ID'", k->cmd,
+                         k->add_args, k->cmd);
+    *removing = strcmp(argv[1], "remove") == 0;
+    rc = cli_parse_opts(k->cmd, argc - 1, argv + 1, opts, *removing ? 0 : nopts, pos, 2, &npos);
+    if (rc != 0)
+        return rc;
+    if (*removing && npos != 2)
+        return cli_error(CLI_EXIT_USAGE, "'%s remove' needs CODE and ID", k->cmd);
+    if (!*removing && npos != k->add_npos)
+        return cli_error(CLI_EXIT_USAGE, "'%s add' needs %s", k->cmd, k->add_needs);
+    if ((rc = open_db(cli)) != 0)
+        return rc;
+    return find(cli, pos[0], c);
+}
+
+/* 'customer KIND remove CODE ID' after sub_start; id_arg is the ID as typed. */
+static int sub_remove(struct cli *cli, const struct sub_kind *k, const struct parties_customer *c,
+                      const char *id_arg)
+{
+    struct kt_err err;
+    long long id;
+    int rc = parse_int(k->id_what, id_arg, 1, INT64_MAX, &id);
+    if (rc != 0)
+        return rc;
+    if (k->remove(cli->st, 0, c->id, id, NULL, &err) < 0)
+        return fail(&err);
+    if (cli->json)
+        return cli_print_json(json_pack("{s:s, s:I}", "code", c->code, "removed", id));
+    printf("removed %s #%lld of %s\n", k->noun, id, c->code);
+    return 0;
+}
+
 static int customer_address(struct cli *cli, int argc, char **argv)
 {
     const char *label = NULL, *recipient = NULL, *street = NULL, *postal = NULL, *city = NULL,
@@ -482,36 +571,14 @@ static int customer_address(struct cli *cli, int argc, char **argv)
                                    {"city", &city, NULL},         {"country", &country, NULL},
                                    {"default", NULL, &is_default}};
     char *pos[2];
-    size_t npos;
     struct parties_customer c;
     struct kt_err err;
     int removing;
-    int rc;
-
-    if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "remove") != 0))
-        return cli_error(CLI_EXIT_USAGE, "use 'customer address add CODE ...' or 'customer "
-                                         "address remove CODE ID'");
-    removing = strcmp(argv[1], "remove") == 0;
-    rc = cli_parse_opts("customer address", argc - 1, argv + 1, opts, removing ? 0 : COUNT(opts),
-                        pos, 2, &npos);
+    int rc = sub_start(cli, argc, argv, &address_kind, opts, COUNT(opts), pos, &c, &removing);
     if (rc != 0)
         return rc;
-    if (npos != (removing ? 2u : 1u))
-        return cli_error(CLI_EXIT_USAGE, removing ? "'customer address remove' needs CODE and ID"
-                                                  : "'customer address add' needs the CODE");
-    if ((rc = open_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
-        return rc;
-    if (removing) {
-        long long id;
-        if ((rc = parse_int("address id", pos[1], 1, INT64_MAX, &id)) != 0)
-            return rc;
-        if (parties_address_remove(cli->st, 0, c.id, id, NULL, &err) < 0)
-            return fail(&err);
-        if (cli->json)
-            return cli_print_json(json_pack("{s:s, s:I}", "code", c.code, "removed", id));
-        printf("removed delivery address #%lld of %s\n", id, c.code);
-        return 0;
-    }
+    if (removing)
+        return sub_remove(cli, &address_kind, &c, pos[1]);
     struct parties_address a = {.customer_id = c.id, .is_default = is_default};
     if ((label != NULL && (rc = copy_arg("label", label, a.label, sizeof a.label)) != 0) ||
         (recipient != NULL &&
@@ -539,36 +606,14 @@ static int customer_contact(struct cli *cli, int argc, char **argv)
                                    {"phone", &phone, NULL},
                                    {"role", &role, NULL}};
     char *pos[2];
-    size_t npos;
     struct parties_customer c;
     struct kt_err err;
     int removing;
-    int rc;
-
-    if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "remove") != 0))
-        return cli_error(CLI_EXIT_USAGE, "use 'customer contact add CODE --name ...' or "
-                                         "'customer contact remove CODE ID'");
-    removing = strcmp(argv[1], "remove") == 0;
-    rc = cli_parse_opts("customer contact", argc - 1, argv + 1, opts, removing ? 0 : COUNT(opts),
-                        pos, 2, &npos);
+    int rc = sub_start(cli, argc, argv, &contact_kind, opts, COUNT(opts), pos, &c, &removing);
     if (rc != 0)
         return rc;
-    if (npos != (removing ? 2u : 1u))
-        return cli_error(CLI_EXIT_USAGE, removing ? "'customer contact remove' needs CODE and ID"
-                                                  : "'customer contact add' needs the CODE");
-    if ((rc = open_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
-        return rc;
-    if (removing) {
-        long long id;
-        if ((rc = parse_int("contact id", pos[1], 1, INT64_MAX, &id)) != 0)
-            return rc;
-        if (parties_contact_remove(cli->st, 0, c.id, id, NULL, &err) < 0)
-            return fail(&err);
-        if (cli->json)
-            return cli_print_json(json_pack("{s:s, s:I}", "code", c.code, "removed", id));
-        printf("removed contact #%lld of %s\n", id, c.code);
-        return 0;
-    }
+    if (removing)
+        return sub_remove(cli, &contact_kind, &c, pos[1]);
     struct parties_contact k = {.customer_id = c.id};
     if ((name != NULL && (rc = copy_arg("name", name, k.name, sizeof k.name)) != 0) ||
         (email != NULL && (rc = copy_arg("e-mail", email, k.email, sizeof k.email)) != 0) ||
@@ -588,36 +633,14 @@ static int customer_bank(struct cli *cli, int argc, char **argv)
     const char *bank_name = NULL;
     const struct cli_opt opts[] = {{"bank-name", &bank_name, NULL}};
     char *pos[2];
-    size_t npos;
     struct parties_customer c;
     struct kt_err err;
     int removing;
-    int rc;
-
-    if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "remove") != 0))
-        return cli_error(CLI_EXIT_USAGE, "use 'customer bank add CODE IBAN' or 'customer bank "
-                                         "remove CODE ID'");
-    removing = strcmp(argv[1], "remove") == 0;
-    rc = cli_parse_opts("customer bank", argc - 1, argv + 1, opts, removing ? 0 : COUNT(opts), pos,
-                        2, &npos);
+    int rc = sub_start(cli, argc, argv, &bank_kind, opts, COUNT(opts), pos, &c, &removing);
     if (rc != 0)
         return rc;
-    if (npos != 2)
-        return cli_error(CLI_EXIT_USAGE, removing ? "'customer bank remove' needs CODE and ID"
-                                                  : "'customer bank add' needs CODE and IBAN");
-    if ((rc = open_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
-        return rc;
-    if (removing) {
-        long long id;
-        if ((rc = parse_int("bank account id", pos[1], 1, INT64_MAX, &id)) != 0)
-            return rc;
-        if (parties_bank_account_remove(cli->st, 0, c.id, id, NULL, &err) < 0)
-            return fail(&err);
-        if (cli->json)
-            return cli_print_json(json_pack("{s:s, s:I}", "code", c.code, "removed", id));
-        printf("removed bank account #%lld of %s\n", id, c.code);
-        return 0;
-    }
+    if (removing)
+        return sub_remove(cli, &bank_kind, &c, pos[1]);
     struct parties_bank_account b = {.customer_id = c.id};
     if ((rc = copy_arg("IBAN", pos[1], b.iban, sizeof b.iban)) != 0 ||
         (bank_name != NULL &&
