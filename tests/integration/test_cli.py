@@ -407,6 +407,11 @@ def group_worker(tmp):
         # the loop: runs a due job, then stops cleanly on SIGTERM and SIGINT
         add_job(url, "test.nobody_c", "test.loop")
         for sig in (signal.SIGTERM, signal.SIGINT):
+            # each round waits for a run of its own: the job is made due
+            # again, and the signal goes only to a worker that has started
+            # its loop (and so handles the signal), never to one still starting
+            attempts = int(sql(url, "SELECT attempts FROM jobs WHERE handler = 'test.nobody_c'")[0][0])
+            sql(url, "UPDATE jobs SET run_at = 0 WHERE handler = 'test.nobody_c'")
             env = clean_env({"KONTOR_WORKER_POLL_MS": "50"})
             p = subprocess.Popen([KONTOR] + base + ["worker"], cwd=tmp, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -415,7 +420,7 @@ def group_worker(tmp):
             while time.time() < deadline and not ran:
                 time.sleep(0.1)
                 rows = sql(url, "SELECT attempts FROM jobs WHERE handler = 'test.nobody_c'")
-                ran = rows and int(rows[0][0]) >= 1
+                ran = rows and int(rows[0][0]) > attempts
             p.send_signal(sig)
             try:
                 out, err = p.communicate(timeout=10)
