@@ -21,6 +21,12 @@ int cli_error(int code, const char *fmt, ...)
     return code;
 }
 
+int cli_use_db(struct cli *cli)
+{
+    int rc = cli_open_db(cli);
+    return rc != 0 ? rc : cli_require_schema(cli);
+}
+
 int cli_exit_for(int kt_code)
 {
     switch (kt_code) {

@@ -76,6 +76,13 @@ int cli_open_db(struct cli *cli);
  */
 int cli_require_schema(struct cli *cli);
 
+/*
+ * cli_open_db, then cli_require_schema: what a command that works on the
+ * data calls after checking its arguments. Returns 0 or an exit code after
+ * printing why.
+ */
+int cli_use_db(struct cli *cli);
+
 /* Prints "kontor: <message>" on stderr and returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

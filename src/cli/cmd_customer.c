@@ -41,12 +41,6 @@ static int fail(const struct kt_err *err)
     }
 }
 
-static int open_db(struct cli *cli)
-{
-    int rc = cli_open_db(cli);
-    return rc != 0 ? rc : cli_require_schema(cli);
-}
-
 static int parse_int(const char *what, const char *s, long long min, long long max, long long *out)
 {
     char *end;
@@ -297,7 +291,7 @@ static int customer_add(struct cli *cli, int argc, char **argv)
     f.code = pos[0];
     if ((rc = apply_opts(&f, &c)) != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     if (parties_customer_create(cli->st, &c, &err) < 0)
         return fail(&err);
@@ -322,7 +316,7 @@ static int customer_update(struct cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_error(CLI_EXIT_USAGE, "'customer update' needs the CODE of the customer");
-    if ((rc = open_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
         return rc;
     f.code = new_code;
     if ((rc = apply_opts(&f, &c)) != 0)
@@ -351,7 +345,7 @@ static int customer_show(struct cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_error(CLI_EXIT_USAGE, "'customer show' needs the CODE of the customer");
-    if ((rc = open_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
         return rc;
     kt_arena_init(&arena, 0);
     if (parties_address_list(cli->st, c.id, &arena, &addr, &na, &err) < 0 ||
@@ -424,7 +418,7 @@ static int customer_list(struct cli *cli, int argc, char **argv)
             return rc;
         q.offset = v;
     }
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&arena, 0);
     if (parties_customer_list(cli->st, &q, &arena, &page, &n, &total, &err) < 0) {
@@ -462,7 +456,7 @@ static int customer_set_active(struct cli *cli, int argc, char **argv, int activ
     if (npos != 1)
         return cli_error(CLI_EXIT_USAGE, "'customer %s' needs the CODE of the customer",
                          active ? "activate" : "deactivate");
-    if ((rc = open_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = find(cli, pos[0], &c)) != 0)
         return rc;
     if (parties_customer_set_active(cli->st, c.id, active, &err) < 0)
         return fail(&err);
@@ -539,7 +533,7 @@ static int sub_start(struct cli *cli, int argc, char **argv, const struct sub_ki
         return cli_error(CLI_EXIT_USAGE, "'%s remove' needs CODE and ID", k->cmd);
     if (!*removing && npos != k->add_npos)
         return cli_error(CLI_EXIT_USAGE, "'%s add' needs %s", k->cmd, k->add_needs);
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     return find(cli, pos[0], c);
 }
@@ -665,7 +659,7 @@ static int customer_find_iban(struct cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_error(CLI_EXIT_USAGE, "'customer find-iban' needs an IBAN");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     if (parties_customer_find_by_iban(cli->st, pos[0], &c, &err) < 0)
         return fail(&err);
@@ -749,7 +743,7 @@ static int company_show(struct cli *cli, int argc, char **argv)
     int rc = cli_parse_opts("company show", argc, argv, NULL, 0, pos, 0, &npos);
     if (rc != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     if (parties_company_get(cli->st, &c, &err) < 0)
         return fail(&err);
@@ -807,7 +801,7 @@ static int company_set(struct cli *cli, int argc, char **argv)
     rc = cli_parse_opts("company set", argc, argv, opts, COUNT(opts), pos, 0, &npos);
     if (rc != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     rc = parties_company_get(cli->st, &c, &err);
     if (rc == KT_ENOTFOUND)
@@ -872,7 +866,7 @@ static int company_bank(struct cli *cli, int argc, char **argv)
     if (npos != 1 || (!removing && currency == NULL))
         return cli_error(CLI_EXIT_USAGE, removing ? "'company bank remove' needs the account ID"
                                                   : "'company bank add' needs IBAN and --currency");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     if (removing) {
         long long id;
@@ -937,7 +931,7 @@ static int company_logo(struct cli *cli, int argc, char **argv)
     kt_buf_init(&data, PARTIES_LOGO_MAX + READ_CHUNK + 1);
     if ((rc = read_file(pos[0], PARTIES_LOGO_MAX, &data)) != 0)
         goto out;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         goto out;
     if (parties_company_set_logo(cli->st, kt_config_get(cli->cfg, "data", "dir"), data.data,
                                  data.len, hex, &err) < 0) {

@@ -38,14 +38,6 @@ static int domain_error(const char *what, const struct kt_err *err)
     }
 }
 
-static int open_db(struct cli *cli)
-{
-    int rc = cli_open_db(cli);
-    if (rc == 0)
-        rc = cli_require_schema(cli);
-    return rc;
-}
-
 /* A unit price as a decimal string: at least 2, at most 4 decimals ("12.50", "0.0125"). */
 static void price_str(int64_t p, char *out, size_t n)
 {
@@ -204,7 +196,7 @@ static int list_add(struct cli *cli, int argc, char **argv)
         kt_strlcpy(pl.name, name, sizeof pl.name) != 0 ||
         kt_strlcpy(pl.currency, currency, sizeof pl.currency) != 0)
         return cli_error(CLI_EXIT_USAGE, "price list code, name or currency is too long");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     if (price_list_create(cli->st, &pl, &pl.id, &err) != 0 ||
         price_list_get_id(cli->st, pl.id, &pl, &err) != 0)
@@ -297,7 +289,7 @@ static int list_show(struct cli *cli, int argc, char **argv)
     int rc = cli_parse_opts("price list show", argc, argv, NULL, 0, pos, 1, &npos);
     if (rc != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     return npos == 0 ? list_show_all(cli) : list_show_one(cli, pos[0]);
 }
@@ -314,7 +306,7 @@ static int list_default(struct cli *cli, int argc, char **argv)
     struct price_list pl;
     struct kt_err err;
     kt_err_clear(&err);
-    if ((rc = open_db(cli)) != 0 || (rc = list_lookup(cli, pos[0], &pl)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = list_lookup(cli, pos[0], &pl)) != 0)
         return rc;
     if (price_list_set_default(cli->st, pl.id, &err) != 0 ||
         price_list_get_id(cli->st, pl.id, &pl, &err) != 0)
@@ -366,7 +358,7 @@ static int price_set_cmd(struct cli *cli, int argc, char **argv)
     if (min_qty && kt_qty_parse(min_qty, "pl", &it.min_qty, &err) != 0)
         return cli_error(CLI_EXIT_USAGE, "--min-qty: %s", err.msg);
     struct price_list pl;
-    if ((rc = open_db(cli)) != 0 || (rc = list_lookup(cli, list, &pl)) != 0 ||
+    if ((rc = cli_use_db(cli)) != 0 || (rc = list_lookup(cli, list, &pl)) != 0 ||
         (rc = parse_price(price_text, pl.currency, &it.price)) != 0 ||
         (rc = product_lookup(cli, pos[0], &it.product_id)) != 0)
         return rc;
@@ -418,7 +410,7 @@ static int price_customer_cmd(struct cli *cli, int argc, char **argv)
         (rc = parse_date_opt(to, "--to", cp.valid_to)) != 0)
         return rc;
     struct parties_customer c;
-    if ((rc = open_db(cli)) != 0 || (rc = customer_lookup(cli, pos[0], &c)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = customer_lookup(cli, pos[0], &c)) != 0)
         return rc;
     /* the customer's own currency unless another is named */
     if (kt_strlcpy(cp.currency, currency ? currency : c.currency, sizeof cp.currency) != 0)
@@ -468,7 +460,7 @@ static int price_terms_cmd(struct cli *cli, int argc, char **argv)
         return cli_error(CLI_EXIT_USAGE, "--discount: a discount must be between 0 and 100%%");
     struct parties_customer c;
     struct price_terms t;
-    if ((rc = open_db(cli)) != 0 || (rc = customer_lookup(cli, pos[0], &c)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = customer_lookup(cli, pos[0], &c)) != 0)
         return rc;
     if (price_terms_get(cli->st, c.id, &t, &err) != 0)
         return domain_error("cannot read the price terms", &err);
@@ -544,7 +536,8 @@ static int price_resolve_cmd(struct cli *cli, int argc, char **argv)
         return cli_error(CLI_EXIT_USAGE, "--date: %s; write it as 2026-11-28", err.msg);
     struct parties_customer c = {0};
     int64_t pid;
-    if ((rc = open_db(cli)) != 0 || (customer && (rc = customer_lookup(cli, customer, &c)) != 0) ||
+    if ((rc = cli_use_db(cli)) != 0 ||
+        (customer && (rc = customer_lookup(cli, customer, &c)) != 0) ||
         (rc = product_lookup(cli, product, &pid)) != 0)
         return rc;
     const char *cur = currency ? currency : c.currency;

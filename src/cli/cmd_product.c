@@ -35,14 +35,6 @@ static int domain_error(const char *what, const struct kt_err *err)
     }
 }
 
-static int open_db(struct cli *cli)
-{
-    int rc = cli_open_db(cli);
-    if (rc == 0)
-        rc = cli_require_schema(cli);
-    return rc;
-}
-
 static int parse_int(const char *text, const char *flag, int64_t min, int64_t *out)
 {
     char *end = NULL;
@@ -214,7 +206,7 @@ static int product_add(struct cli *cli, int argc, char **argv)
     catalog_product_init(&p);
     p.code = pos[0];
     kt_err_clear(&err);
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     if ((rc = apply_flags(cli, &f, &a, &p)) == 0) {
@@ -253,7 +245,7 @@ static int product_update(struct cli *cli, int argc, char **argv)
                                          "[--code NEW] [field options]");
     if (version && (rc = parse_int(version, "version", 1, &expected)) != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -296,7 +288,7 @@ static int product_show(struct cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1)
         return cli_error(CLI_EXIT_USAGE, "usage: kontor product show CODE");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -363,7 +355,7 @@ static int product_list(struct cli *cli, int argc, char **argv)
             return cli_error(CLI_EXIT_USAGE, "--offset: too large");
         flt.offset = (int)v;
     }
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -456,7 +448,7 @@ static int product_search(struct cli *cli, int argc, char **argv, int suggest)
         o.offset = (int)v;
     }
     o.include_inactive = all;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     if (suggest)
@@ -502,7 +494,7 @@ static int product_set_active(struct cli *cli, int argc, char **argv, int active
     if (npos != 1)
         return cli_error(CLI_EXIT_USAGE, "usage: kontor product %s CODE",
                          active ? "activate" : "deactivate");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -529,7 +521,7 @@ static int product_image(struct cli *cli, int argc, char **argv)
     if (npos != 3 || (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "remove") != 0))
         return cli_error(CLI_EXIT_USAGE, "usage: kontor product image add CODE FILE | "
                                          "kontor product image remove CODE HASH");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -629,7 +621,7 @@ static int group_add(struct cli *cli, int argc, char **argv)
         return cli_error(CLI_EXIT_USAGE, "--position: too large");
     g.code = pos[0], g.name_pl = name, g.name_en = name_en, g.name_de = name_de;
     g.position = (int)v;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -663,7 +655,7 @@ static int group_move(struct cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1 || !parent)
         return cli_error(CLI_EXIT_USAGE, "usage: kontor group move CODE --parent CODE|none");
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);
@@ -714,7 +706,7 @@ static int group_list(struct cli *cli, int argc, char **argv)
     int rc = cli_parse_opts("group list", argc, argv, NULL, 0, pos, 1, &npos);
     if (rc != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     kt_arena_init(&a, 0);
     kt_err_clear(&err);

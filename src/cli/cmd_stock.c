@@ -121,14 +121,6 @@ static int warehouse_id(struct cli *cli, const char *code, int64_t *id)
     return 0;
 }
 
-static int open_db(struct cli *cli)
-{
-    int rc = cli_open_db(cli);
-    if (rc == 0)
-        rc = cli_require_schema(cli);
-    return rc;
-}
-
 static const char *default_user(const char *flag)
 {
     if (flag && *flag)
@@ -186,7 +178,7 @@ static int warehouse_add(struct cli *cli, int argc, char **argv)
     kt_err_clear(&err);
     if (stock_warehouse_check_code(w.code, &err) != 0)
         return cli_error(CLI_EXIT_USAGE, "%s", err.msg);
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     if (stock_warehouse_create(cli->st, &w, &w.id, &err) != 0)
         return domain_error("cannot create the warehouse", &err);
@@ -207,7 +199,7 @@ static int warehouse_list(struct cli *cli, int argc, char **argv)
     int rc = cli_parse_opts("warehouse list", argc, argv, opts, 1, pos, 0, &npos);
     if (rc != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     struct stock_warehouse *ws = NULL;
     size_t n = 0;
@@ -316,7 +308,7 @@ static int stock_change(struct cli *cli, size_t k, int argc, char **argv)
     enum stock_reason reason = kind == CH_SET ? STOCK_REASON_SET : STOCK_REASON_ADJUST;
     if (reason_text && stock_reason_parse(reason_text, &reason, &err) != 0)
         return cli_error(CLI_EXIT_USAGE, "%s", err.msg);
-    if ((rc = open_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
+    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
         (rc = warehouse_id(cli, pos[1], &wid)) != 0)
         return rc;
     struct stock_origin origin = {.doc_ref = doc, .user = default_user(user)};
@@ -366,7 +358,7 @@ static int stock_move_cmd(struct cli *cli, int argc, char **argv)
     int64_t qty = 0, pid = 0, from = 0, to = 0;
     if ((rc = parse_qty(pos[3], "quantity", &qty)) != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
+    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
         (rc = warehouse_id(cli, pos[1], &from)) != 0 || (rc = warehouse_id(cli, pos[2], &to)) != 0)
         return rc;
     struct stock_origin origin = {.doc_ref = doc, .user = default_user(user)};
@@ -463,7 +455,7 @@ static int stock_show(struct cli *cli, int argc, char **argv)
     int64_t at = 0, pid;
     if (at_text && (rc = parse_time_ms(at_text, "--at", &at)) != 0)
         return rc;
-    if ((rc = open_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0)
         return rc;
     if (at_text)
         return show_at(cli, pos[0], pid, at + 999);
@@ -525,7 +517,7 @@ static int stock_ledger(struct cli *cli, int argc, char **argv)
         return rc;
     if (to_text)
         q.to_at += 999;
-    if ((rc = open_db(cli)) != 0 || (rc = product_id(cli, pos[0], &q.product_id)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &q.product_id)) != 0)
         return rc;
     if (wh && (rc = warehouse_id(cli, wh, &q.warehouse_id)) != 0)
         return rc;
@@ -586,7 +578,7 @@ static int stock_allow_negative_cmd(struct cli *cli, int argc, char **argv)
             return cli_error(CLI_EXIT_USAGE, "stock allow-negative takes on or off, not '%s'",
                              pos[0]);
     }
-    if ((rc = open_db(cli)) != 0)
+    if ((rc = cli_use_db(cli)) != 0)
         return rc;
     struct kt_err err;
     kt_err_clear(&err);
