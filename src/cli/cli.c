@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
+#include "catalog/product.h"
 #include "cli/cli.h"
 #include "base/banned.h"
 
@@ -25,6 +27,27 @@ int cli_use_db(struct cli *cli)
 {
     int rc = cli_open_db(cli);
     return rc != 0 ? rc : cli_require_schema(cli);
+}
+
+int cli_product_id(struct cli *cli, const char *code, int64_t *id)
+{
+    struct kt_arena arena;
+    struct catalog_product p;
+    struct kt_err err;
+    kt_err_clear(&err);
+    kt_arena_init(&arena, 0);
+    int rc = catalog_product_get_by_code(cli->st, code, &arena, &p, &err);
+    if (rc == 0)
+        *id = p.id;
+    kt_arena_release(&arena);
+    if (rc == KT_ENOTFOUND)
+        return cli_error(CLI_EXIT_NO, "there is no product %s; 'kontor product list' shows them",
+                         code);
+    if (rc == KT_EINVAL || rc == KT_EOVERFLOW)
+        return cli_error(CLI_EXIT_USAGE, "%s", err.msg);
+    if (rc != 0)
+        return cli_db_error("cannot look up the product", &err);
+    return 0;
 }
 
 int cli_exit_for(int kt_code)

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/config.h"
 #include "base/err.h"
@@ -82,6 +83,14 @@ int cli_require_schema(struct cli *cli);
  * printing why.
  */
 int cli_use_db(struct cli *cli);
+
+/*
+ * The id of the product with this code, for commands that take a PRODUCT
+ * argument: exit 1 with "there is no product X; 'kontor product list'
+ * shows them" when there is none, 2 for a code that cannot be one, else
+ * as cli_db_error.
+ */
+int cli_product_id(struct cli *cli, const char *code, int64_t *id);
 
 /* Prints "kontor: <message>" on stderr and returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -104,25 +104,6 @@ static int parse_date_opt(const char *text, const char *flag, char out[PRICE_DAT
     return 0;
 }
 
-static int product_lookup(struct cli *cli, const char *code, int64_t *id)
-{
-    struct kt_arena arena;
-    struct catalog_product p;
-    struct kt_err err;
-    kt_err_clear(&err);
-    kt_arena_init(&arena, 0);
-    int rc = catalog_product_get_by_code(cli->st, code, &arena, &p, &err);
-    if (rc == 0)
-        *id = p.id;
-    kt_arena_release(&arena);
-    if (rc == KT_ENOTFOUND)
-        return cli_error(CLI_EXIT_NO, "there is no product %s; 'kontor product list' shows them",
-                         code);
-    if (rc != 0)
-        return domain_error("cannot look up the product", &err);
-    return 0;
-}
-
 /* The code of product id into out ("?" if it cannot be read). */
 static void product_code(struct cli *cli, int64_t id, char *out, size_t n)
 {
@@ -360,7 +341,7 @@ static int price_set_cmd(struct cli *cli, int argc, char **argv)
     struct price_list pl;
     if ((rc = cli_use_db(cli)) != 0 || (rc = list_lookup(cli, list, &pl)) != 0 ||
         (rc = parse_price(price_text, pl.currency, &it.price)) != 0 ||
-        (rc = product_lookup(cli, pos[0], &it.product_id)) != 0)
+        (rc = cli_product_id(cli, pos[0], &it.product_id)) != 0)
         return rc;
     it.price_list_id = pl.id;
     if (price_item_set(cli->st, &it, &err) != 0)
@@ -417,7 +398,7 @@ static int price_customer_cmd(struct cli *cli, int argc, char **argv)
         return cli_error(CLI_EXIT_USAGE, "--currency '%s' is not a currency code such as EUR",
                          currency);
     if ((rc = parse_price(price_text, cp.currency, &cp.price)) != 0 ||
-        (rc = product_lookup(cli, pos[1], &cp.product_id)) != 0)
+        (rc = cli_product_id(cli, pos[1], &cp.product_id)) != 0)
         return rc;
     cp.customer_id = c.id;
     if (price_customer_set(cli->st, &cp, &err) != 0)
@@ -538,7 +519,7 @@ static int price_resolve_cmd(struct cli *cli, int argc, char **argv)
     int64_t pid;
     if ((rc = cli_use_db(cli)) != 0 ||
         (customer && (rc = customer_lookup(cli, customer, &c)) != 0) ||
-        (rc = product_lookup(cli, product, &pid)) != 0)
+        (rc = cli_product_id(cli, product, &pid)) != 0)
         return rc;
     const char *cur = currency ? currency : c.currency;
     struct price_quote q;

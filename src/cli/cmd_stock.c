@@ -4,11 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/arena.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/qty.h"
-#include "catalog/product.h"
 #include "catalog/stock.h"
 #include "catalog/warehouse.h"
 #include "cli/cli.h"
@@ -88,25 +86,6 @@ static int parse_time_ms(const char *text, const char *flag, int64_t *ms)
 static void time_str(int64_t ms, char out[KT_TIME_ISO_SIZE])
 {
     kt_time_format_warsaw((kt_time)(ms / 1000), out);
-}
-
-static int product_id(struct cli *cli, const char *code, int64_t *id)
-{
-    struct kt_arena arena;
-    struct catalog_product p;
-    struct kt_err err;
-    kt_err_clear(&err);
-    kt_arena_init(&arena, 0);
-    int rc = catalog_product_get_by_code(cli->st, code, &arena, &p, &err);
-    if (rc == 0)
-        *id = p.id;
-    kt_arena_release(&arena);
-    if (rc == KT_ENOTFOUND)
-        return cli_error(CLI_EXIT_NO, "there is no product %s; 'kontor product list' shows them",
-                         code);
-    if (rc != 0)
-        return domain_error("cannot look up the product", &err);
-    return 0;
 }
 
 static int warehouse_id(struct cli *cli, const char *code, int64_t *id)
@@ -308,7 +287,7 @@ static int stock_change(struct cli *cli, size_t k, int argc, char **argv)
     enum stock_reason reason = kind == CH_SET ? STOCK_REASON_SET : STOCK_REASON_ADJUST;
     if (reason_text && stock_reason_parse(reason_text, &reason, &err) != 0)
         return cli_error(CLI_EXIT_USAGE, "%s", err.msg);
-    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
+    if ((rc = cli_use_db(cli)) != 0 || (rc = cli_product_id(cli, pos[0], &pid)) != 0 ||
         (rc = warehouse_id(cli, pos[1], &wid)) != 0)
         return rc;
     struct stock_origin origin = {.doc_ref = doc, .user = default_user(user)};
@@ -358,7 +337,7 @@ static int stock_move_cmd(struct cli *cli, int argc, char **argv)
     int64_t qty = 0, pid = 0, from = 0, to = 0;
     if ((rc = parse_qty(pos[3], "quantity", &qty)) != 0)
         return rc;
-    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0 ||
+    if ((rc = cli_use_db(cli)) != 0 || (rc = cli_product_id(cli, pos[0], &pid)) != 0 ||
         (rc = warehouse_id(cli, pos[1], &from)) != 0 || (rc = warehouse_id(cli, pos[2], &to)) != 0)
         return rc;
     struct stock_origin origin = {.doc_ref = doc, .user = default_user(user)};
@@ -455,7 +434,7 @@ static int stock_show(struct cli *cli, int argc, char **argv)
     int64_t at = 0, pid;
     if (at_text && (rc = parse_time_ms(at_text, "--at", &at)) != 0)
         return rc;
-    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &pid)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = cli_product_id(cli, pos[0], &pid)) != 0)
         return rc;
     if (at_text)
         return show_at(cli, pos[0], pid, at + 999);
@@ -517,7 +496,7 @@ static int stock_ledger(struct cli *cli, int argc, char **argv)
         return rc;
     if (to_text)
         q.to_at += 999;
-    if ((rc = cli_use_db(cli)) != 0 || (rc = product_id(cli, pos[0], &q.product_id)) != 0)
+    if ((rc = cli_use_db(cli)) != 0 || (rc = cli_product_id(cli, pos[0], &q.product_id)) != 0)
         return rc;
     if (wh && (rc = warehouse_id(cli, wh, &q.warehouse_id)) != 0)
         return rc;
