@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/qty.h"
 #include "catalog/product.h"
 #include "cli/cli.h"
 #include "base/banned.h"
@@ -48,6 +49,29 @@ int cli_product_id(struct cli *cli, const char *code, int64_t *id)
     if (rc != 0)
         return cli_db_error("cannot look up the product", &err);
     return 0;
+}
+
+void cli_qty_str(int64_t q, char *out, size_t n)
+{
+    uint64_t a = q < 0 ? (uint64_t)0 - (uint64_t)q : (uint64_t)q;
+    unsigned long long whole = a / KT_QTY_SCALE, frac = a % KT_QTY_SCALE;
+    if (frac == 0) {
+        snprintf(out, n, "%s%llu", q < 0 ? "-" : "", whole);
+        return;
+    }
+    char f[8];
+    snprintf(f, sizeof f, "%03llu", frac);
+    size_t len = strlen(f);
+    while (len > 0 && f[len - 1] == '0')
+        f[--len] = '\0';
+    snprintf(out, n, "%s%llu.%s", q < 0 ? "-" : "", whole, f);
+}
+
+json_t *cli_qty_json(int64_t q)
+{
+    char s[40];
+    cli_qty_str(q, s, sizeof s);
+    return json_string(s);
 }
 
 int cli_exit_for(int kt_code)

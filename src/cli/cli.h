@@ -92,6 +92,13 @@ int cli_use_db(struct cli *cli);
  */
 int cli_product_id(struct cli *cli, const char *code, int64_t *id);
 
+/* A quantity (thousandths, base/qty.h) as a decimal with '.' and no
+ * grouping, for text and JSON alike: "2.5", "-3", "0.125". */
+void cli_qty_str(int64_t q, char *out, size_t n);
+
+/* The same as a JSON string. */
+json_t *cli_qty_json(int64_t q);
+
 /* Prints "kontor: <message>" on stderr and returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

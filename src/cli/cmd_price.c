@@ -57,26 +57,6 @@ static json_t *price_json(int64_t p)
     return json_string(s);
 }
 
-/* A quantity as a decimal string without grouping: "2.5", "10". */
-static void qty_str(int64_t q, char *out, size_t n)
-{
-    uint64_t a = q < 0 ? (uint64_t)0 - (uint64_t)q : (uint64_t)q;
-    char f[8];
-    snprintf(f, sizeof f, "%03llu", (unsigned long long)(a % KT_QTY_SCALE));
-    size_t len = strlen(f);
-    while (len > 0 && f[len - 1] == '0')
-        f[--len] = '\0';
-    snprintf(out, n, "%s%llu%s%s", q < 0 ? "-" : "", (unsigned long long)(a / KT_QTY_SCALE),
-             len ? "." : "", f);
-}
-
-static json_t *qty_json(int64_t q)
-{
-    char s[40];
-    qty_str(q, s, sizeof s);
-    return json_string(s);
-}
-
 static int parse_price(const char *text, const char *currency, int64_t *price)
 {
     struct kt_err err;
@@ -239,14 +219,15 @@ static int list_show_one(struct cli *cli, const char *code)
         product_code(cli, items[i].product_id, pcode, sizeof pcode);
         if (arr) {
             json_array_append_new(
-                arr, json_pack("{s:s, s:o, s:o, s:s?, s:s?}", "product", pcode, "price",
-                               price_json(items[i].price), "min_qty", qty_json(items[i].min_qty),
-                               "valid_from", items[i].valid_from[0] ? items[i].valid_from : NULL,
-                               "valid_to", items[i].valid_to[0] ? items[i].valid_to : NULL));
+                arr,
+                json_pack("{s:s, s:o, s:o, s:s?, s:s?}", "product", pcode, "price",
+                          price_json(items[i].price), "min_qty", cli_qty_json(items[i].min_qty),
+                          "valid_from", items[i].valid_from[0] ? items[i].valid_from : NULL,
+                          "valid_to", items[i].valid_to[0] ? items[i].valid_to : NULL));
             continue;
         }
         price_str(items[i].price, price, sizeof price);
-        qty_str(items[i].min_qty, mq, sizeof mq);
+        cli_qty_str(items[i].min_qty, mq, sizeof mq);
         printf("%-16s %14s %10s %-10s %-10s\n", pcode, price, mq,
                items[i].valid_from[0] ? items[i].valid_from : "-",
                items[i].valid_to[0] ? items[i].valid_to : "-");
@@ -348,11 +329,11 @@ static int price_set_cmd(struct cli *cli, int argc, char **argv)
         return domain_error("cannot set the price", &err);
     char price[40], mq[40];
     price_str(it.price, price, sizeof price);
-    qty_str(it.min_qty, mq, sizeof mq);
+    cli_qty_str(it.min_qty, mq, sizeof mq);
     if (cli->json)
         return cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:o, s:s?, s:s?}", "product", pos[0],
                                         "list", pl.code, "currency", pl.currency, "price", price,
-                                        "min_qty", qty_json(it.min_qty), "valid_from",
+                                        "min_qty", cli_qty_json(it.min_qty), "valid_from",
                                         it.valid_from[0] ? it.valid_from : NULL, "valid_to",
                                         it.valid_to[0] ? it.valid_to : NULL));
     printf("%s in price list %s: %s %s from quantity %s, valid %s to %s\n", pos[0], pl.code, price,
@@ -530,7 +511,7 @@ static int price_resolve_cmd(struct cli *cli, int argc, char **argv)
     kt_date_format(date, iso);
     price_str(q.price, price, sizeof price);
     price_str(q.list_price, list_price, sizeof list_price);
-    qty_str(qty, qs, sizeof qs);
+    cli_qty_str(qty, qs, sizeof qs);
     struct kt_buf disc;
     kt_buf_init(&disc, 64);
     if (kt_money_rate_format(&disc, q.discount, "en", &err) != 0) {

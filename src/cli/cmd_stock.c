@@ -37,30 +37,6 @@ static int domain_error(const char *what, const struct kt_err *err)
     }
 }
 
-/* A quantity for text and JSON: "2.5", "-3", "0.125" (no grouping). */
-static void qty_str(int64_t q, char *out, size_t n)
-{
-    uint64_t a = q < 0 ? (uint64_t)0 - (uint64_t)q : (uint64_t)q;
-    unsigned long long whole = a / KT_QTY_SCALE, frac = a % KT_QTY_SCALE;
-    if (frac == 0) {
-        snprintf(out, n, "%s%llu", q < 0 ? "-" : "", whole);
-        return;
-    }
-    char f[8];
-    snprintf(f, sizeof f, "%03llu", frac);
-    size_t len = strlen(f);
-    while (len > 0 && f[len - 1] == '0')
-        f[--len] = '\0';
-    snprintf(out, n, "%s%llu.%s", q < 0 ? "-" : "", whole, f);
-}
-
-static json_t *qty_json(int64_t q)
-{
-    char s[40];
-    qty_str(q, s, sizeof s);
-    return json_string(s);
-}
-
 static int parse_qty(const char *text, const char *what, int64_t *q)
 {
     struct kt_err err;
@@ -227,18 +203,18 @@ int cli_cmd_warehouse(struct cli *cli, int argc, char **argv)
 static json_t *result_json(const char *warehouse, const struct stock_result *r)
 {
     return json_pack("{s:s, s:I, s:o, s:o, s:o, s:o}", "warehouse", warehouse, "ledger_id",
-                     (json_int_t)r->ledger_id, "delta", qty_json(r->delta), "on_hand",
-                     qty_json(r->on_hand), "reserved", qty_json(r->reserved), "available",
-                     qty_json(r->on_hand - r->reserved));
+                     (json_int_t)r->ledger_id, "delta", cli_qty_json(r->delta), "on_hand",
+                     cli_qty_json(r->on_hand), "reserved", cli_qty_json(r->reserved), "available",
+                     cli_qty_json(r->on_hand - r->reserved));
 }
 
 static void print_result(const char *product, const char *warehouse, const struct stock_result *r)
 {
     char d[40], h[40], res[40], a[40];
-    qty_str(r->delta, d, sizeof d);
-    qty_str(r->on_hand, h, sizeof h);
-    qty_str(r->reserved, res, sizeof res);
-    qty_str(r->on_hand - r->reserved, a, sizeof a);
+    cli_qty_str(r->delta, d, sizeof d);
+    cli_qty_str(r->on_hand, h, sizeof h);
+    cli_qty_str(r->reserved, res, sizeof res);
+    cli_qty_str(r->on_hand - r->reserved, a, sizeof a);
     printf("%s in %s: on hand %s (%s%s), reserved %s, available %s\n", product, warehouse, h,
            r->delta >= 0 ? "+" : "", d, res, a);
 }
@@ -359,8 +335,8 @@ static int stock_move_cmd(struct cli *cli, int argc, char **argv)
 /* One warehouse's stock, or the total when warehouse is NULL (no "warehouse" key). */
 static json_t *level_json(const char *warehouse, int64_t on_hand, int64_t reserved)
 {
-    json_t *j = json_pack("{s:o, s:o, s:o}", "on_hand", qty_json(on_hand), "reserved",
-                          qty_json(reserved), "available", qty_json(on_hand - reserved));
+    json_t *j = json_pack("{s:o, s:o, s:o}", "on_hand", cli_qty_json(on_hand), "reserved",
+                          cli_qty_json(reserved), "available", cli_qty_json(on_hand - reserved));
     if (j && warehouse)
         json_object_set_new(j, "warehouse", json_string(warehouse));
     return j;
@@ -369,9 +345,9 @@ static json_t *level_json(const char *warehouse, int64_t on_hand, int64_t reserv
 static void print_level(const char *label, int64_t on_hand, int64_t reserved)
 {
     char h[40], r[40], a[40];
-    qty_str(on_hand, h, sizeof h);
-    qty_str(reserved, r, sizeof r);
-    qty_str(on_hand - reserved, a, sizeof a);
+    cli_qty_str(on_hand, h, sizeof h);
+    cli_qty_str(reserved, r, sizeof r);
+    cli_qty_str(on_hand - reserved, a, sizeof a);
     printf("%-14s %12s %12s %12s\n", label, h, r, a);
 }
 
@@ -520,16 +496,16 @@ static int stock_ledger(struct cli *cli, int argc, char **argv)
                 json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:s?, s:s?}", "id",
                           (json_int_t)e->id, "at", when, "at_ms", (json_int_t)e->at, "warehouse",
                           e->warehouse_code, "reason", stock_reason_name(e->reason), "delta",
-                          qty_json(e->delta), "reserved_delta", qty_json(e->reserved_delta),
-                          "on_hand", qty_json(e->resulting_on_hand), "reserved",
-                          qty_json(e->resulting_reserved), "doc_ref",
+                          cli_qty_json(e->delta), "reserved_delta", cli_qty_json(e->reserved_delta),
+                          "on_hand", cli_qty_json(e->resulting_on_hand), "reserved",
+                          cli_qty_json(e->resulting_reserved), "doc_ref",
                           e->doc_ref[0] ? e->doc_ref : NULL, "user", e->user[0] ? e->user : NULL));
             continue;
         }
-        qty_str(e->delta, d, sizeof d);
-        qty_str(e->reserved_delta, rd, sizeof rd);
-        qty_str(e->resulting_on_hand, h, sizeof h);
-        qty_str(e->resulting_reserved, r, sizeof r);
+        cli_qty_str(e->delta, d, sizeof d);
+        cli_qty_str(e->reserved_delta, rd, sizeof rd);
+        cli_qty_str(e->resulting_on_hand, h, sizeof h);
+        cli_qty_str(e->resulting_reserved, r, sizeof r);
         printf("%-6lld %-25s %-8s %-8s %9s %9s %9s %9s  %-14s %s\n", (long long)e->id, when,
                e->warehouse_code, stock_reason_name(e->reason), d, rd, h, r,
                e->doc_ref[0] ? e->doc_ref : "-", e->user[0] ? e->user : "-");
