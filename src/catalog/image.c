@@ -366,51 +366,50 @@ int catalog_image_list(struct store *st, int64_t product_id, struct kt_arena *ar
     return 0;
 }
 
+/* The main images of up to MAIN_AT_ONCE products a statement (unused
+ * places bound to NULL), so that any list has one SQL text. */
+#define MAIN_AT_ONCE 32
+
 int catalog_image_main_hashes(struct store *st, const int64_t *ids, size_t n,
                               struct kt_arena *arena, const char **hashes, struct kt_err *err)
 {
-    struct store_stmt *s = NULL;
-    struct kt_buf sql;
-    int rc;
-
+    static const char sql[] =
+        "SELECT product_id, blob_hash FROM product_images WHERE position = 0 "
+        "AND product_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
     if (n > CATALOG_IMAGE_MAIN_MAX)
         return kt_err_set(err, KT_EINVAL, "at most %d products at a time", CATALOG_IMAGE_MAIN_MAX);
     for (size_t i = 0; i < n; i++)
         hashes[i] = NULL;
-    if (n == 0)
-        return 0;
-    /* one placeholder per product: the text depends only on n, never on input */
-    kt_buf_init(&sql, 0);
-    rc = kt_buf_adds(&sql, "SELECT product_id, blob_hash FROM product_images WHERE position = 0 "
-                           "AND product_id IN (");
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = kt_buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
-    if (rc == 0)
-        rc = kt_buf_addc(&sql, ')');
-    if (rc != 0)
-        rc = kt_err_set(err, KT_ENOMEM, "out of memory listing images");
-    else
-        rc = store_prepare(st, kt_buf_str(&sql), &s, err);
-    kt_buf_release(&sql);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        store_bind_int64(s, (int)i + 1, ids[i]);
-    while ((rc = store_step(s, err)) == STORE_ROW) {
-        int64_t id = store_col_int64(s, 0);
-        for (size_t i = 0; i < n; i++) {
-            if (ids[i] == id && !hashes[i]) {
-                hashes[i] = kt_arena_strdup(arena, store_col_text(s, 1));
-                if (!hashes[i]) {
+    for (size_t from = 0; from < n; from += MAIN_AT_ONCE) {
+        size_t m = n - from < MAIN_AT_ONCE ? n - from : MAIN_AT_ONCE;
+        struct store_stmt *s = NULL;
+        int rc = store_prepare(st, sql, &s, err);
+        if (rc < 0)
+            return rc;
+        for (size_t i = 0; i < MAIN_AT_ONCE; i++) {
+            if (i < m)
+                store_bind_int64(s, (int)i + 1, ids[from + i]);
+            else
+                store_bind_null(s, (int)i + 1);
+        }
+        while ((rc = store_step(s, err)) == STORE_ROW) {
+            int64_t id = store_col_int64(s, 0);
+            for (size_t i = from; i < from + m; i++) {
+                if (ids[i] == id && !hashes[i] &&
+                    !(hashes[i] = kt_arena_strdup(arena, store_col_text(s, 1)))) {
                     rc = kt_err_set(err, KT_ENOMEM, "out of memory listing images");
-                    goto out;
+                    break;
                 }
             }
+            if (rc < 0)
+                break;
         }
+        store_stmt_done(s);
+        if (rc < 0)
+            return rc;
     }
-out:
-    store_stmt_done(s);
-    return rc < 0 ? rc : 0;
+    return 0;
 }
 
 struct reorder_ctx {

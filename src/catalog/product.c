@@ -789,7 +789,8 @@ static const char *const count_sql[2][3] = {
     "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, "   \
     "?31, ?32)"
 static const char texts_sql[] = "SELECT product_id, lang, name, short_desc, long_desc" TEXTS_IN;
-static const char names_sql[] = "SELECT product_id, lang, name, NULL, NULL" TEXTS_IN;
+static const char names_sql[] =
+    "SELECT product_id, lang, name, NULL, NULL" TEXTS_IN " AND (lang = 'pl' OR lang = ?33)";
 
 static int check_filter(const struct catalog_product_filter *f, struct kt_err *err)
 {
@@ -855,13 +856,16 @@ int catalog_product_count(struct store *st, const struct catalog_product_filter 
 }
 
 /* Reads the texts of list[0..n) (n <= TEXTS_AT_ONCE) with one statement. */
-static int read_texts_of(struct store *st, struct catalog_product *list, size_t n, int names_only,
-                         struct kt_arena *arena, struct kt_err *err)
+static int read_texts_of(struct store *st, struct catalog_product *list, size_t n,
+                         const struct catalog_product_filter *f, struct kt_arena *arena,
+                         struct kt_err *err)
 {
     struct store_stmt *s = NULL;
     int rc, oom = 0;
-    if ((rc = store_prepare(st, names_only ? names_sql : texts_sql, &s, err)) < 0)
+    if ((rc = store_prepare(st, f->names_only ? names_sql : texts_sql, &s, err)) < 0)
         return rc;
+    if (f->names_only)
+        store_bind_text(s, TEXTS_AT_ONCE + 1, catalog_lang_code(f->name_lang));
     for (size_t i = 0; i < TEXTS_AT_ONCE; i++) {
         if (i < n)
             store_bind_int64(s, (int)i + 1, list[i].id);
@@ -939,7 +943,7 @@ int catalog_product_list(struct store *st, const struct catalog_product_filter *
     }
     for (size_t i = 0; i < count; i += TEXTS_AT_ONCE) {
         size_t m = count - i < TEXTS_AT_ONCE ? count - i : TEXTS_AT_ONCE;
-        if ((rc = read_texts_of(st, list + i, m, f->names_only, arena, err)) < 0)
+        if ((rc = read_texts_of(st, list + i, m, f, arena, err)) < 0)
             return rc;
     }
     *items = list;

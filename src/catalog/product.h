@@ -142,7 +142,10 @@ struct catalog_product_filter {
      */
     const char *after;
     const char *before;
-    int names_only; /* 1: of the texts read only the names (for lists) */
+    /* 1: of the texts read only the names in name_lang and in Polish (a
+     * list shows one name: the user's language, else the Polish one) */
+    int names_only;
+    enum catalog_lang name_lang;
 };
 
 /* Fills f: any group, any state, limit 50, offset 0, no keys, all texts. */

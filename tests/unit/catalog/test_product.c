@@ -351,6 +351,7 @@ static void test_list_names_only(void **state)
     catalog_product_filter_init(&flt);
     flt.limit = 3;
     flt.names_only = 1;
+    flt.name_lang = CATALOG_EN;
     assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
     assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++) {
@@ -359,6 +360,11 @@ static void test_list_names_only(void **state)
         assert_null(items[i].text[CATALOG_PL].short_desc);
         assert_null(items[i].text[CATALOG_DE].name);
     }
+    flt.name_lang = CATALOG_PL; /* the Polish name alone */
+    assert_int_equal(catalog_product_list(f->st, &flt, &f->arena, &items, &n, NULL, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(items[0].text[CATALOG_PL].name, "Lista");
+    assert_null(items[0].text[CATALOG_EN].name);
 }
 
 static void test_list_bad_keys(void **state)
