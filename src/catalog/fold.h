@@ -1,43 +1,16 @@
 /*
- * catalog/fold: text folding for search. Turns text into the form that is
- * stored in the search columns and compared with what a user types:
- * lower case, with Polish, German and other Latin diacritics removed
- * ("Żółw" -> "zolw", "Łódź" -> "lodz", "Straße" -> "strasse",
- * "Müller" -> "muller"), Cyrillic lower-cased. UTF-8 in, UTF-8 out.
- * Pure functions, thread-safe.
+ * catalog/fold: the catalog's names for the text folding of base/fold.h
+ * (which owns it, so that other modules can fold without the catalog).
  */
 #ifndef KT_CATALOG_FOLD_H
 #define KT_CATALOG_FOLD_H
 
-#include <stddef.h>
+#include "base/fold.h"
 
-#include "base/buf.h"
-#include "base/err.h"
-
-enum {
-    /* Keep letters and digits only: every run of other characters
-     * (spaces, punctuation, symbols) becomes one space; no space at the ends. */
-    CATALOG_FOLD_WORDS = 1,
-    /* German spelling without umlauts: ä -> ae, ö -> oe, ü -> ue
-     * ("Müller" -> "mueller") instead of ä -> a ... */
-    CATALOG_FOLD_UMLAUT_E = 2,
-};
-
-/* Longest word (bytes) kept by catalog_fold_words; longer ones are cut on a
- * character boundary, for the index and the query alike. */
-#define CATALOG_WORD_MAX 64
-
-/*
- * Appends the folded form of s[0..n) to out. KT_EINVAL when s is not valid
- * UTF-8 (the message gives the byte offset), KT_ELIMIT/KT_ENOMEM from out.
- */
-int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out, struct kt_err *err);
-
-/*
- * Counts the characters (code points) of a NUL-terminated string; KT_EINVAL
- * when it is not valid UTF-8 or contains a control character (below U+0020,
- * U+007F..U+009F). *chars may be NULL.
- */
-int catalog_utf8_check(const char *s, size_t *chars, struct kt_err *err);
+#define CATALOG_FOLD_WORDS KT_FOLD_WORDS
+#define CATALOG_FOLD_UMLAUT_E KT_FOLD_UMLAUT_E
+#define CATALOG_WORD_MAX KT_FOLD_WORD_MAX
+#define catalog_fold kt_fold
+#define catalog_utf8_check kt_utf8_check
 
 #endif

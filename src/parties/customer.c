@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/fold.h"
 #include "base/validate.h"
 #include "parties/check.h"
 #include "parties/country.h"
@@ -482,32 +483,55 @@ static int bind_customer(struct store_stmt *s, const struct parties_customer *c,
     return 0;
 }
 
+/*
+ * Binds the search form of the customer's name at idx: a space, then the
+ * name folded (base/fold.h), so that every word follows a space (column
+ * search_fold, migration 0009). fold holds the text until the statement is
+ * done.
+ */
+static int bind_search_fold(struct store_stmt *s, int idx, const struct parties_customer *c,
+                            struct kt_buf *fold, struct kt_err *err)
+{
+    int rc = kt_buf_addc(fold, ' ');
+    if (rc < 0)
+        return kt_err_set(err, rc, "customer %s: no memory for the search text.", c->code);
+    if ((rc = kt_fold(c->name, strlen(c->name), 0, fold, err)) < 0)
+        return kt_err_prefix(err, "customer %s: name", c->code);
+    if ((rc = store_bind_text(s, idx, kt_buf_str(fold))) < 0)
+        return parties_bind_failed(err, rc, "the customer's search text");
+    return 0;
+}
+
 /* ---- create ---- */
 
 static int create_tx(struct store *st, void *ctx, struct kt_err *err)
 {
     struct parties_customer *c = ctx;
     struct store_stmt *s = NULL;
+    struct kt_buf fold;
     int64_t now = parties_now_ms();
     int rc;
 
+    kt_buf_init(&fold, 4 * PARTIES_NAME_MAX);
     if ((rc = code_free(st, c->code, 0, err)) < 0)
-        return rc;
+        goto out;
     rc = store_prepare(st,
                        "INSERT INTO customers (code, name, tax_id_kind, tax_id, regon, country, "
                        "lang, lang_override, currency, currency_override, document_type, "
                        "document_type_override, payment_days, payment_method, credit_limit, "
                        "street, postal_code, city, document_email, notes, active, created_at, "
-                       "updated_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                       "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?22, ?21, ?21, 1) "
-                       "RETURNING id",
+                       "updated_at, version, search_fold) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?22, ?21, "
+                       "?21, 1, ?23) RETURNING id",
                        &s, err);
     if (rc < 0)
-        return rc;
+        goto out;
     if ((rc = bind_customer(s, c, now)) < 0 || (rc = store_bind_int64(s, 22, c->active)) < 0) {
         rc = parties_bind_failed(err, rc, "the customer insert");
         goto out;
     }
+    if ((rc = bind_search_fold(s, 23, c, &fold, err)) < 0)
+        goto out;
     rc = store_step(s, err);
     if (rc < 0)
         goto out;
@@ -524,6 +548,7 @@ static int create_tx(struct store *st, void *ctx, struct kt_err *err)
     rc = parties_emit(st, "customer.changed", "customer_id", c->id, c->code, "created", err);
 out:
     store_stmt_done(s);
+    kt_buf_release(&fold);
     return rc;
 }
 
@@ -564,28 +589,32 @@ static int update_tx(struct store *st, void *ctx, struct kt_err *err)
 {
     struct parties_customer *c = ctx;
     struct store_stmt *s = NULL;
+    struct kt_buf fold;
     int64_t now = parties_now_ms();
     int rc;
 
+    kt_buf_init(&fold, 4 * PARTIES_NAME_MAX);
     if ((rc = code_free(st, c->code, c->id, err)) < 0)
-        return rc;
+        goto out;
     rc = store_prepare(st,
                        "UPDATE customers SET code = ?1, name = ?2, tax_id_kind = ?3, tax_id = ?4, "
                        "regon = ?5, country = ?6, lang = ?7, lang_override = ?8, currency = ?9, "
                        "currency_override = ?10, document_type = ?11, "
                        "document_type_override = ?12, payment_days = ?13, payment_method = ?14, "
                        "credit_limit = ?15, street = ?16, postal_code = ?17, city = ?18, "
-                       "document_email = ?19, notes = ?20, updated_at = ?21, "
+                       "document_email = ?19, notes = ?20, updated_at = ?21, search_fold = ?24, "
                        "version = version + 1 WHERE id = ?22 AND version = ?23 "
                        "RETURNING version, active, created_at",
                        &s, err);
     if (rc < 0)
-        return rc;
+        goto out;
     if ((rc = bind_customer(s, c, now)) < 0 || (rc = store_bind_int64(s, 22, c->id)) < 0 ||
         (rc = store_bind_int64(s, 23, c->version)) < 0) {
         rc = parties_bind_failed(err, rc, "the customer update");
         goto out;
     }
+    if ((rc = bind_search_fold(s, 24, c, &fold, err)) < 0)
+        goto out;
     rc = store_step(s, err);
     if (rc < 0)
         goto out;
@@ -604,6 +633,7 @@ static int update_tx(struct store *st, void *ctx, struct kt_err *err)
     rc = parties_emit(st, "customer.changed", "customer_id", c->id, c->code, "updated", err);
 out:
     store_stmt_done(s);
+    kt_buf_release(&fold);
     return rc;
 }
 
@@ -669,7 +699,7 @@ int parties_customer_set_active(struct store *st, int64_t id, int active, struct
 
 /* ---- list ---- */
 
-/* Copies s into out as a LIKE prefix pattern: % _ and \ escaped with \. */
+/* Appends s to out as a LIKE prefix pattern: % _ and \ escaped with \. */
 static int like_prefix(const char *s, struct kt_buf *out)
 {
     int rc = 0;
@@ -683,12 +713,13 @@ static int like_prefix(const char *s, struct kt_buf *out)
 }
 
 /* The WHERE clause shared by the page and the count: ?1 search given,
- * ?2 code prefix, ?3 lower-case name prefix, ?4 tax id prefix, ?5 country
- * ('' = any), ?6 include inactive. Case-insensitive through lower() on both
- * sides: full Unicode on PostgreSQL, ASCII letters on SQLite. */
+ * ?2 folded code prefix ('zolw%'), ?3 folded word start ('% zolw%') matched
+ * against search_fold (" " + the folded name), ?4 tax id prefix, ?5 country
+ * ('' = any), ?6 include inactive. Codes are ASCII letters, digits and
+ * . _ - / only, so lower(code) is their folded form on both databases. */
 #define LIST_WHERE                                                                                 \
-    " FROM customers WHERE (?1 = 0 OR lower(code) LIKE lower(CAST(?2 AS TEXT)) ESCAPE '\\' "       \
-    "OR lower(name) LIKE lower(CAST(?3 AS TEXT)) ESCAPE '\\' OR tax_id LIKE ?4 ESCAPE '\\') "      \
+    " FROM customers WHERE (?1 = 0 OR lower(code) LIKE ?2 ESCAPE '\\' "                            \
+    "OR search_fold LIKE ?3 ESCAPE '\\' OR tax_id LIKE ?4 ESCAPE '\\') "                           \
     "AND (?5 = '' OR country = ?5) AND (?6 = 1 OR active = 1)"
 
 static int bind_list(struct store_stmt *s, const struct parties_customer_query *q,
@@ -696,9 +727,11 @@ static int bind_list(struct store_stmt *s, const struct parties_customer_query *
 {
     int rc;
     int searching = q->search != NULL && q->search[0] != '\0';
+    /* name_pat is "% " + the code pattern: one buffer serves both */
     if ((rc = store_bind_int64(s, 1, searching)) < 0 ||
-        (rc = store_bind_text(s, 2, name_pat)) < 0 || (rc = store_bind_text(s, 3, name_pat)) < 0 ||
-        (rc = store_bind_text(s, 4, tax_pat)) < 0 || (rc = store_bind_text(s, 5, country)) < 0 ||
+        (rc = store_bind_text(s, 2, name_pat + 2)) < 0 ||
+        (rc = store_bind_text(s, 3, name_pat)) < 0 || (rc = store_bind_text(s, 4, tax_pat)) < 0 ||
+        (rc = store_bind_text(s, 5, country)) < 0 ||
         (rc = store_bind_int64(s, 6, q->include_inactive ? 1 : 0)) < 0)
         return rc;
     return 0;
@@ -708,7 +741,7 @@ int parties_customer_list(struct store *st, const struct parties_customer_query 
                           struct kt_arena *arena, struct parties_customer **out, size_t *n,
                           int64_t *total, struct kt_err *err)
 {
-    struct kt_buf name_pat, tax_pat;
+    struct kt_buf fold, name_pat, tax_pat;
     struct store_stmt *s = NULL;
     struct parties_customer *items = NULL;
     char country[3] = "";
@@ -718,6 +751,7 @@ int parties_customer_list(struct store *st, const struct parties_customer_query 
     const char *search = q->search != NULL ? q->search : "";
     int rc;
 
+    kt_buf_init(&fold, 1024);
     kt_buf_init(&name_pat, 1024);
     kt_buf_init(&tax_pat, 1024);
     *out = NULL;
@@ -739,7 +773,12 @@ int parties_customer_list(struct store *st, const struct parties_customer_query 
         kt_strlcpy(tax_norm, search, sizeof tax_norm);
     if (strncmp(tax_norm, "PL", 2) == 0 && tax_norm[2] >= '0' && tax_norm[2] <= '9')
         memmove(tax_norm, tax_norm + 2, strlen(tax_norm + 2) + 1); /* NIP stored without PL */
-    if (like_prefix(search, &name_pat) < 0 || like_prefix(tax_norm, &tax_pat) < 0) {
+    if ((rc = kt_fold(search, strlen(search), 0, &fold, err)) < 0) {
+        kt_err_prefix(err, "customer search");
+        goto out;
+    }
+    if (kt_buf_adds(&name_pat, "% ") < 0 || like_prefix(kt_buf_str(&fold), &name_pat) < 0 ||
+        like_prefix(tax_norm, &tax_pat) < 0) {
         rc = kt_err_set(err, KT_EINVAL, "customer list: the search text is too long.");
         goto out;
     }
@@ -782,6 +821,7 @@ int parties_customer_list(struct store *st, const struct parties_customer_query 
     *n = count;
 out:
     store_stmt_done(s);
+    kt_buf_release(&fold);
     kt_buf_release(&name_pat);
     kt_buf_release(&tax_pat);
     return rc;

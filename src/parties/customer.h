@@ -165,7 +165,8 @@ int parties_customer_update(struct store *st, struct parties_customer *c, struct
 int parties_customer_set_active(struct store *st, int64_t id, int active, struct kt_err *err);
 
 struct parties_customer_query {
-    const char *search;  /* NULL/"": all; else prefix of code, name (any case) or tax id */
+    const char *search;  /* NULL/"": all; else prefix of code, name or tax id; case and
+                          * diacritics ignored ("zolw" finds "Żółw") */
     const char *country; /* NULL/"": all countries */
     int include_inactive;
     int64_t offset;

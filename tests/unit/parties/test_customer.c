@@ -13,8 +13,11 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/fold.h"
 #include "fixture.h"
 #include "parties/customer.h"
+#include "store/migrate.h"
+#include "store/store.h"
 
 #define NIP_OK "5261040828"
 #define IBAN_PL "PL61109010140000071219812874"
@@ -414,6 +417,173 @@ static void list_searches_code_name_and_nip_prefix(void **state)
     kt_arena_release(&arena);
 }
 
+/* Codes of the customers a search finds (all, active and inactive), in code
+ * order and separated by spaces, into out. */
+static void found(void **state, const char *search, char *out, size_t n)
+{
+    struct parties_customer *page;
+    struct kt_arena arena;
+    struct kt_err err;
+    size_t count;
+    int64_t total;
+    struct parties_customer_query q = {.search = search, .include_inactive = 1};
+
+    kt_arena_init(&arena, 0);
+    if (parties_customer_list(db(state), &q, &arena, &page, &count, &total, &err) != 0)
+        fail_msg("search %s: %s", search, err.msg);
+    assert_int_equal(total, (int64_t)count);
+    out[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, n - len, "%s%s", i ? " " : "", page[i].code);
+    }
+    kt_arena_release(&arena);
+}
+
+static void named(void **state, const char *code, const char *name)
+{
+    struct parties_customer c;
+    customer(&c, code, "PL", NULL);
+    kt_strlcpy(c.name, name, sizeof c.name);
+    create_ok(state, &c);
+}
+
+static void search_ignores_case_and_diacritics(void **state)
+{
+    char got[256];
+    named(state, "OGR", "Ogrodnictwo Żółw sp. z o.o.");
+    named(state, "STR", "Straße GmbH");
+    named(state, "LDZ", "ŁÓDŹ-Łąka");
+    found(state, "zolw", got, sizeof got);
+    assert_string_equal(got, "OGR");
+    found(state, "ŻÓŁW", got, sizeof got);
+    assert_string_equal(got, "OGR");
+    found(state, "ogrodnictwo żółw", got, sizeof got);
+    assert_string_equal(got, "OGR");
+    found(state, "OGRODNICTWO ZOLW SP.", got, sizeof got);
+    assert_string_equal(got, "OGR");
+    found(state, "strasse", got, sizeof got);
+    assert_string_equal(got, "STR");
+    found(state, "STRASSE g", got, sizeof got);
+    assert_string_equal(got, "STR");
+    found(state, "łódź", got, sizeof got);
+    assert_string_equal(got, "LDZ");
+    found(state, "lodz-laka", got, sizeof got);
+    assert_string_equal(got, "LDZ");
+}
+
+static void search_matches_word_starts_only(void **state)
+{
+    char got[256];
+    named(state, "OGR", "Ogrodnictwo Żółw");
+    named(state, "ZAB", "Żabka Polska");
+    found(state, "olw", got, sizeof got); /* inside a word */
+    assert_string_equal(got, "");
+    found(state, "zolwie", got, sizeof got); /* longer than the word */
+    assert_string_equal(got, "");
+    found(state, "z", got, sizeof got); /* Żółw and Żabka, plus no code */
+    assert_string_equal(got, "OGR ZAB");
+    found(state, "zo%", got, sizeof got); /* % is literal */
+    assert_string_equal(got, "");
+    found(state, "_olw", got, sizeof got); /* _ is literal */
+    assert_string_equal(got, "");
+}
+
+static void search_by_code_any_case(void **state)
+{
+    char got[256];
+    named(state, "KL-001", "Ogrodnictwo Żółw");
+    named(state, "KL-002", "Straße GmbH");
+    named(state, "AB.7", "Klara Nowak");
+    found(state, "kl-00", got, sizeof got);
+    assert_string_equal(got, "KL-001 KL-002");
+    found(state, "KL-002", got, sizeof got);
+    assert_string_equal(got, "KL-002");
+    found(state, "kl", got, sizeof got); /* code prefix or name word "Klara" */
+    assert_string_equal(got, "AB.7 KL-001 KL-002");
+    found(state, "ab.", got, sizeof got);
+    assert_string_equal(got, "AB.7");
+    found(state, "l-001", got, sizeof got); /* codes match from their start */
+    assert_string_equal(got, "");
+}
+
+static void search_follows_a_renamed_customer(void **state)
+{
+    struct parties_customer c;
+    struct kt_err err;
+    char got[256];
+    customer(&c, "REN", "PL", NULL);
+    kt_strlcpy(c.name, "Stara Nazwa", sizeof c.name);
+    create_ok(state, &c);
+    kt_strlcpy(c.name, "Nowa Żółta Firma", sizeof c.name);
+    assert_int_equal(parties_customer_update(db(state), &c, &err), 0);
+    found(state, "stara", got, sizeof got);
+    assert_string_equal(got, "");
+    found(state, "ZOLTA", got, sizeof got);
+    assert_string_equal(got, "REN");
+    char fold[64];
+    fixture_text(db(state), "SELECT search_fold FROM customers WHERE code = ?1", "REN", fold,
+                 sizeof fold);
+    assert_string_equal(fold, " nowa zolta firma");
+}
+
+/* Runs the backfill UPDATE of migration 0009 again, taken from the
+ * migration text embedded in the binary. */
+static void rerun_backfill(void **state)
+{
+    const struct store_migration *m = NULL;
+    struct kt_err err;
+    for (size_t i = 0; i < store_migrations_count; i++)
+        if (strcmp(store_migrations[i].name, "customer_search") == 0)
+            m = &store_migrations[i];
+    assert_non_null(m);
+    const char *sql = store_dialect(db(state)) == STORE_SQLITE ? m->sqlite_sql : m->postgres_sql;
+    const char *update = strstr(sql, "UPDATE customers SET search_fold");
+    assert_non_null(update);
+    if (store_exec(db(state), update, &err) != 0)
+        fail_msg("backfill: %s", err.msg);
+}
+
+/* The migration's backfill spells the fold out in SQL: clear search_fold,
+ * run the backfill and compare with what parties stores through kt_fold. */
+static void migration_backfill_matches_the_fold(void **state)
+{
+    static const char *const names[] = {
+        "Ogrodnictwo Żółw sp. z o.o.",
+        "Straße GmbH",
+        "ŁÓDŹ ĄĘĆŃŚŹ",
+        "Müller & Söhne ẞ",
+        "ȘTEFAN Țară",
+        "ОДЕСА Ёлка Ђ",
+        "Ελλάδα ΑΒΓ",
+        "Æble Œuvre Þór ĲSSEL",
+    };
+    char got[256];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char code[8];
+        snprintf(code, sizeof code, "B%zu", i);
+        named(state, code, names[i]);
+    }
+    struct kt_err err;
+    assert_int_equal(store_exec(db(state), "UPDATE customers SET search_fold = ''", &err), 0);
+    assert_int_equal(
+        fixture_int(db(state), "SELECT count(*) FROM customers WHERE search_fold = ''", NULL),
+        (int64_t)(sizeof names / sizeof names[0]));
+    rerun_backfill(state);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char code[8];
+        struct kt_buf b;
+        snprintf(code, sizeof code, "B%zu", i);
+        kt_buf_init(&b, 1024);
+        assert_int_equal(kt_buf_addc(&b, ' '), 0);
+        assert_int_equal(kt_fold(names[i], strlen(names[i]), 0, &b, &err), 0);
+        fixture_text(db(state), "SELECT search_fold FROM customers WHERE code = ?1", code, got,
+                     sizeof got);
+        assert_string_equal(got, kt_buf_str(&b));
+        kt_buf_release(&b);
+    }
+}
+
 static void list_pages_in_code_order(void **state)
 {
     struct parties_customer c, *page;
@@ -726,6 +896,11 @@ int main(void)
         T(code_can_change_but_not_to_a_taken_one),
         T(list_searches_code_name_and_nip_prefix),
         T(list_pages_in_code_order),
+        T(search_ignores_case_and_diacritics),
+        T(search_matches_word_starts_only),
+        T(search_by_code_any_case),
+        T(search_follows_a_renamed_customer),
+        T(migration_backfill_matches_the_fold),
         T(addresses_crud_with_one_default),
         T(address_errors),
         T(contacts_crud_and_email_check),

@@ -1,12 +1,14 @@
 /*
  * Folding tables: Latin-1 Supplement and Latin Extended-A map to lower-case
  * ASCII (one or two letters); a few more ranges are handled in fold_cp.
+ * The migration 0009_customer_search repeats this mapping as SQL replace()
+ * calls for its backfill: change both together.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "catalog/fold.h"
+#include "base/fold.h"
 #include "base/banned.h"
 
 /* U+00C0 .. U+017F. NULL: not a letter (× ÷). */
@@ -100,7 +102,7 @@ static int fold_cp(struct kt_buf *out, uint32_t c, unsigned flags)
 {
     if (c < 0x80)
         return kt_buf_addc(out, (char)((c >= 'A' && c <= 'Z') ? c + 32 : c));
-    if ((flags & CATALOG_FOLD_UMLAUT_E) &&
+    if ((flags & KT_FOLD_UMLAUT_E) &&
         (c == 0xC4 || c == 0xE4 || c == 0xD6 || c == 0xF6 || c == 0xDC || c == 0xFC)) {
         const char *s = (c == 0xC4 || c == 0xE4) ? "ae" : (c == 0xD6 || c == 0xF6) ? "oe" : "ue";
         return kt_buf_adds(out, s);
@@ -118,10 +120,10 @@ static int fold_cp(struct kt_buf *out, uint32_t c, unsigned flags)
     return put_cp(out, c);
 }
 
-int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out, struct kt_err *err)
+int kt_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out, struct kt_err *err)
 {
     const unsigned char *p = (const unsigned char *)s;
-    int words = (flags & CATALOG_FOLD_WORDS) != 0;
+    int words = (flags & KT_FOLD_WORDS) != 0;
     int pending_space = 0;
     size_t word_start = out->len;
     size_t start_len = out->len;
@@ -146,12 +148,12 @@ int catalog_fold(const char *s, size_t n, unsigned flags, struct kt_buf *out, st
             pending_space = 0;
             word_start = out->len;
         }
-        if (words && out->len - word_start >= CATALOG_WORD_MAX)
+        if (words && out->len - word_start >= KT_FOLD_WORD_MAX)
             continue;
         size_t before = out->len;
         if ((rc = fold_cp(out, c, flags)) < 0)
             goto full;
-        if (words && out->len - word_start > CATALOG_WORD_MAX) {
+        if (words && out->len - word_start > KT_FOLD_WORD_MAX) {
             /* the last character crossed the cap: drop it whole */
             out->len = before;
             out->data[before] = '\0';
@@ -167,7 +169,7 @@ fail:
     return rc;
 }
 
-int catalog_utf8_check(const char *s, size_t *chars, struct kt_err *err)
+int kt_utf8_check(const char *s, size_t *chars, struct kt_err *err)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i = 0, count = 0;
