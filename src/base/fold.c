@@ -1,8 +1,9 @@
 /*
  * Folding tables: Latin-1 Supplement and Latin Extended-A map to lower-case
  * ASCII (one or two letters); a few more ranges are handled in fold_cp.
- * The migration 0009_customer_search repeats this mapping as SQL replace()
- * calls for its backfill: change both together.
+ * Folded text is stored (customers.search_fold; migration 0009 spells this
+ * mapping out in SQL for its backfill): a change to the mapping needs a new
+ * migration that refreshes the stored column.
  */
 #include <stddef.h>
 #include <stdint.h>
