@@ -83,10 +83,14 @@ static const char *from_name(enum web_from f)
 int web_fail(struct web_req *req, int code, int status, const char *word, const char *field,
              const char *fmt, ...)
 {
+    /* formatted apart first: callers pass req->err.msg itself as an argument
+     * ("%s", req->err.msg), and vsnprintf into its own source is undefined */
+    char msg[KT_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    kt_err_setv(&req->err, code, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    kt_err_set(&req->err, code, "%s", msg);
     req->fail_status = status;
     req->fail_code = word;
     req->err_field = field;

@@ -1386,7 +1386,9 @@ def screens_api(srv):
     r = api.request("PUT", "/api/v1/pricelists/USD1/items", body=json.dumps(
         {"product": "NOPE", "price": "1"}),
         headers=dict(h, **{"Content-Type": "application/json"}))
-    check(api_error(r, 422, None, "product"), "PUT an item of an unknown product: 422", r)
+    check(api_error(r, 422, None, "product") and
+          "NOPE" in ((r.json() or {}).get("error") or {}).get("message", ""),
+          "PUT an item of an unknown product: 422 naming the product", r)
     r = api.request("PUT", "/api/v1/pricelists/USD1/items", body=json.dumps(
         {"product": "P-001", "price": 4.5}),
         headers=dict(h, **{"Content-Type": "application/json"}))
