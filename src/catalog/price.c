@@ -744,11 +744,6 @@ int price_resolve(struct store *st, int64_t customer_id, int64_t product_id, int
         return rc;
     kt_date_format(date, day);
     kt_strlcpy(q.currency, cur, sizeof q.currency);
-    rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, pcode, sizeof pcode, err);
-    if (rc == 0 && customer_id != 0)
-        rc = catalog_code_of(st, CATALOG_CUSTOMER, customer_id, ccode, sizeof ccode, err);
-    if (rc != 0)
-        return rc;
 
     if (customer_id != 0) {
         rc = find_customer_price(st, customer_id, product_id, cur, day, &q, &found, err);
@@ -782,6 +777,15 @@ int price_resolve(struct store *st, int64_t customer_id, int64_t product_id, int
         q.source = PRICE_SOURCE_DEFAULT_LIST;
     }
     if (!found) {
+        /*
+         * The codes are only for this sentence; looking them up here also
+         * reports a missing product or customer, which has no price either.
+         */
+        rc = catalog_code_of(st, CATALOG_PRODUCT, product_id, pcode, sizeof pcode, err);
+        if (rc == 0 && customer_id != 0)
+            rc = catalog_code_of(st, CATALOG_CUSTOMER, customer_id, ccode, sizeof ccode, err);
+        if (rc != 0)
+            return rc;
         if (customer_id != 0)
             return kt_err_set(err, KT_ENOTFOUND, "no price for %s in %s for customer %s on %s",
                               pcode, cur, ccode, day);

@@ -400,8 +400,17 @@ static int change_tx(struct store *st, void *ctx, struct kt_err *err)
     const char *sql = NULL;
     int uses_allow = 1;
     memset(&c->res, 0, sizeof c->res);
-    int rc = load_names(st, c->product_id, c->warehouse_id, &nm, err);
-    if (rc == 0)
+    int rc = 0;
+    /*
+     * Set and adjust may insert the stock row, so both codes must exist first;
+     * the other changes only update an existing row and look the codes up when
+     * they must explain a refusal (refuse fails with the same sentence for a
+     * missing product or warehouse). Reserve and release never read the
+     * negative-stock setting.
+     */
+    if (c->op == OP_SET || c->op == OP_ADJUST)
+        rc = load_names(st, c->product_id, c->warehouse_id, &nm, err);
+    if (rc == 0 && c->op != OP_RESERVE && c->op != OP_RELEASE)
         rc = stock_allow_negative_get(st, &allow, err);
     if (rc != 0)
         return rc;
@@ -440,8 +449,12 @@ static int change_tx(struct store *st, void *ctx, struct kt_err *err)
                         &c->res, c->op == OP_SET, &applied, err);
     if (rc != 0)
         return rc;
-    if (!applied)
+    if (!applied) {
+        if (c->op != OP_SET && c->op != OP_ADJUST &&
+            (rc = load_names(st, c->product_id, c->warehouse_id, &nm, err)) != 0)
+            return rc;
         return refuse(st, c, &nm, err);
+    }
     rc = write_ledger(st, c->product_id, c->warehouse_id, reserved_delta, c->reason, c->origin,
                       &c->res, err);
     if (rc == 0)

@@ -430,6 +430,7 @@ static void test_no_price_says_what_is_missing(void **state)
     assert_non_null(strstr(err.msg, "no customer with id 999999"));
     assert_int_equal(price_resolve(fx.st, 0, 999999, 1000, "PLN", day("2026-11-28"), &q, &err),
                      KT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no product with id 999999"));
 }
 
 /* ---- customer prices and terms ---- */

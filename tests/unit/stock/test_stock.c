@@ -265,6 +265,13 @@ static void test_zero_and_bad_arguments(void **state)
     assert_int_equal(stock_set(fx.st, prod, 999999, 5, STOCK_REASON_SET, NULL, NULL, &err),
                      KT_ENOTFOUND);
     assert_non_null(strstr(err.msg, "no warehouse with id 999999"));
+    /* reserve, release and issue look the codes up only to explain a refusal */
+    assert_int_equal(stock_reserve(fx.st, 999999, mag1, 5, NULL, NULL, &err), KT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no product with id 999999"));
+    assert_int_equal(stock_release(fx.st, prod, 999999, 5, NULL, NULL, &err), KT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no warehouse with id 999999"));
+    assert_int_equal(stock_issue(fx.st, 999999, mag1, 5, NULL, NULL, &err), KT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no product with id 999999"));
     char long_ref[STOCK_DOC_REF_MAX + 2];
     memset(long_ref, 'x', sizeof long_ref - 1);
     long_ref[sizeof long_ref - 1] = '\0';
